@@ -1,0 +1,107 @@
+"""Plain RS-485 strip screens (条屏), the `strip485` protocol, defined by this project.
+
+For strips whose controller takes any documented framing (many accept a user-defined
+serial protocol), and for our own firmware. Listen-only: strips never answer, so several
+share one bus, each with its own address.
+
+Frame: AA 55 | ADDR | CMD | LEN | DATA (LEN bytes) | CS, CS = (ADDR + CMD + LEN + ΣDATA) mod 256.
+ADDR FF reaches every strip on the bus. CMD 01 shows DATA: GB2312 text, lines separated by
+0A, nothing = blank. The text is cut to 255 bytes at a character boundary.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Sequence
+
+from devices.framing import BAD, Scan, StreamDecoder
+from devices.interfaces import DeviceError
+from devices.links import open_link
+
+HEADER = b"\xaa\x55"
+SHOW_TEXT = 0x01
+BROADCAST = 0xFF
+
+
+@dataclass(frozen=True)
+class Frame:
+    address: int
+    command: int
+    data: bytes
+
+
+def encode(frame: Frame) -> bytes:
+    body = bytes([frame.address, frame.command, len(frame.data)]) + frame.data
+    return HEADER + body + bytes([sum(body) % 256])
+
+
+def scan(buffer: bytes) -> Scan[Frame] | None:
+    if len(buffer) < 5:
+        return None
+    size = 2 + 3 + buffer[4] + 1
+    if len(buffer) < size:
+        return None
+    body = buffer[2 : size - 1]
+    if sum(body) % 256 != buffer[size - 1]:
+        return BAD
+    return Scan(size, Frame(body[0], body[1], bytes(body[3:])))
+
+
+def decoder() -> StreamDecoder[Frame]:
+    return StreamDecoder(HEADER, scan, max_frame=2 + 3 + 255 + 1)
+
+
+def show_text(address: int, lines: Sequence[str]) -> Frame:
+    text = "\n".join(lines)
+    data = text.encode("gb2312", errors="replace")
+    while len(data) > 255:
+        text = text[:-1]
+        data = text.encode("gb2312", errors="replace")
+    return Frame(address, SHOW_TEXT, data)
+
+
+def read_text(frame: Frame) -> list[str] | None:
+    if frame.command != SHOW_TEXT:
+        return None
+    text = frame.data.decode("gb2312", errors="replace")
+    return text.split("\n") if text else []
+
+
+_bus_locks: dict[str, threading.Lock] = {}
+_bus_locks_guard = threading.Lock()
+
+
+def _bus_lock(connection: str) -> threading.Lock:
+    """Strips sharing a bus must not interleave their frames."""
+    with _bus_locks_guard:
+        return _bus_locks.setdefault(connection, threading.Lock())
+
+
+class Strip485Screen:
+    OPTIONS = {"address": (int, 1)}
+
+    def __init__(self, connection: str, address: int = 1):
+        if not 0 <= address <= 0xFF:
+            raise ValueError("address must be 0-255")
+        self._connection = connection
+        self._address = address
+        self._lock = _bus_lock(connection)
+        self._link = None
+
+    def show(self, lines: Sequence[str]) -> None:
+        frame = encode(show_text(self._address, lines))
+        with self._lock:
+            try:
+                if self._link is None:
+                    self._link = open_link(self._connection)
+                self._link.write(frame)
+                self._link.flush()
+            except OSError as e:
+                self.close()
+                raise DeviceError(f"strip bus: {e}") from e
+
+    def close(self) -> None:
+        if self._link is not None:
+            self._link.close()
+            self._link = None
