@@ -56,8 +56,8 @@ addStrings({
   },
 });
 
-// Reasons as GB/T 39735 groups them; the server stores these codes.
-const REASONS = ["efficiency", "skill", "attitude"];
+// GB/T 39735's groups for a bad rating; the server takes their Chinese names as the values.
+const REASONS = { efficiency: "服务效率", skill: "服务水平", attitude: "服务态度" };
 const THANKS_MS = 4000;
 const root = document.getElementById("app");
 const number = Number(document.body.dataset.window);
@@ -101,16 +101,16 @@ function why() {
   const error = h("p.form-error");
   return h("section.pad-why",
     h("h1", t("pad.why")),
-    h("div.reasons", REASONS.map((reason) => h("button.reason", {
+    h("div.reasons", Object.entries(REASONS).map(([key, reason]) => h("button.reason", {
       type: "button",
-      dataset: { reason },
+      dataset: { reason: key },
       "aria-pressed": String(view.reasons.includes(reason)),
       onclick: (e) => {
         const on = !view.reasons.includes(reason);
         view.reasons = on ? [...view.reasons, reason] : view.reasons.filter((r) => r !== reason);
         e.currentTarget.setAttribute("aria-pressed", String(on));
       },
-    }, t(`pad.reason.${reason}`)))),
+    }, t(`pad.reason.${key}`)))),
     comment,
     error,
     h("div.pad-actions",

@@ -27,7 +27,7 @@ await build({
   sourcemap: "linked",
   format: "iife",
   // Hall PCs and kiosks often run browsers a few years old.
-  target: ["chrome87", "firefox78", "safari14"],
+  target: ["es2020"],
   legalComments: "linked",
   logLevel: "info",
 });
