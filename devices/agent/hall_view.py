@@ -1,0 +1,126 @@
+"""What the agent knows of the hall: built from the `snapshot`, kept current by events.
+
+Pure state, no I/O: the agent feeds it payloads and asks it what screens and keypads
+should show. It notices a gap or a restart in an event stream so the agent can resync.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from typing import Any
+
+RECENT_CALLS = 20
+SHOWN_STATUSES = ("called", "serving")
+
+
+@dataclass(frozen=True)
+class Call:
+    number: str
+    window: int
+    zone: str | None
+
+
+class HallView:
+    def __init__(self):
+        self.hall_name = ""
+        self.announce = "请{number}号到{window}号窗口办理"
+        self.windows: dict[int, dict[str, Any]] = {}
+        self.queues: dict[str, dict[str, Any]] = {}
+        self.calls: deque[Call] = deque(maxlen=RECENT_CALLS)
+        self.last_finished: dict[int, str] = {}
+        self.seqs: dict[str, int] = {}
+        self.synced = False
+
+    def apply_snapshot(self, snapshot: dict[str, Any]) -> None:
+        hall = snapshot.get("hall", snapshot)
+        self.hall_name = hall.get("name", self.hall_name) or self.hall_name
+        self.announce = hall.get("announce", self.announce) or self.announce
+        known_zones = {number: window.get("zone") for number, window in self.windows.items()}
+        self.windows = {}
+        for window in hall.get("windows", []):
+            self._put_window(window, known_zones.get(window.get("number")))
+        self.queues = {queue["category"]: dict(queue) for queue in hall.get("queues", []) if "category" in queue}
+        self.calls = deque(
+            (Call(w["ticket"]["number"], n, w.get("zone")) for n, w in self.windows.items() if self._shows_ticket(w)),
+            maxlen=RECENT_CALLS,
+        )
+        self.seqs = {}
+        if isinstance(snapshot.get("stream"), str) and isinstance(snapshot.get("seq"), int):
+            self.seqs[snapshot["stream"]] = snapshot["seq"]
+        self.synced = True
+
+    def in_sequence(self, payload: dict[str, Any]) -> bool:
+        """False when an event of a stream was missed: the view needs a resync."""
+        stream, seq = payload.get("stream"), payload.get("seq")
+        if not self.synced:
+            return False
+        if not isinstance(stream, str) or not isinstance(seq, int):
+            return True
+        last = self.seqs.get(stream)
+        self.seqs[stream] = seq if last is None else max(seq, last)
+        return last is None or seq <= last + 1
+
+    def apply(self, event: str, payload: dict[str, Any]) -> Call | None:
+        """Applies one event; returns the call it made, if it was one."""
+        if event == "ticket.called":
+            ticket, number = payload.get("ticket") or {}, payload.get("window")
+            if number is None or "number" not in ticket:
+                return None
+            window = self.windows.setdefault(number, {"number": number, "state": "busy"})
+            window["ticket"] = ticket
+            window.setdefault("zone", payload.get("zone"))
+            call = Call(ticket["number"], number, payload.get("zone") or window.get("zone"))
+            if call in self.calls:
+                self.calls.remove(call)
+            self.calls.appendleft(call)
+            return call
+        if event == "window.updated":
+            self._put_window(payload, None)
+        elif event == "queue.updated" and "category" in payload:
+            self.queues.setdefault(payload["category"], {"category": payload["category"]}).update(payload)
+        elif event in ("ticket.finished", "ticket.no_show", "ticket.transferred", "evaluation.requested"):
+            self._ticket_left(event, payload)
+        return None
+
+    def waiting_for(self, number: int) -> int:
+        """Tickets waiting in the window's zone (what its keypad display can show)."""
+        zone = self.windows.get(number, {}).get("zone")
+        return sum(q.get("waiting", 0) for q in self.queues.values() if zone is None or q.get("zone") == zone)
+
+    def current_number(self, number: int) -> str:
+        window = self.windows.get(number, {})
+        return window["ticket"]["number"] if self._shows_ticket(window) else ""
+
+    def state_of(self, number: int) -> str:
+        return self.windows.get(number, {}).get("state", "closed")
+
+    def _put_window(self, window: dict[str, Any], zone: str | None) -> None:
+        number = window.get("number")
+        if not isinstance(number, int):
+            return
+        previous = self.windows.get(number, {})
+        merged = {**window}
+        merged.setdefault("zone", previous.get("zone", zone))
+        self.windows[number] = merged
+
+    def _ticket_left(self, event: str, payload: dict[str, Any]) -> None:
+        ticket = payload.get("ticket") if isinstance(payload.get("ticket"), dict) else payload
+        number = payload.get("window")
+        if isinstance(number, dict):
+            number = number.get("number")
+        if number is None:
+            number = ticket.get("window")
+        if not isinstance(number, int) or "id" not in ticket:
+            return
+        if event in ("ticket.finished", "evaluation.requested"):
+            self.last_finished[number] = ticket["id"]
+        if event != "evaluation.requested":
+            window = self.windows.get(number)
+            if window and (window.get("ticket") or {}).get("id") == ticket["id"]:
+                window["ticket"] = None
+
+    @staticmethod
+    def _shows_ticket(window: dict[str, Any]) -> bool:
+        ticket = window.get("ticket")
+        return bool(ticket) and ticket.get("status", "called") in SHOWN_STATUSES and "number" in ticket
