@@ -1,0 +1,1 @@
+"""Adapters: the database, the realtime publisher and other outside parts."""

@@ -1,0 +1,325 @@
+"""Repositories: domain objects in and out of the database, on one connection."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import and_, case, func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
+
+from hall.adapters import tables as t
+from hall.domain import routing
+from hall.domain.model import Category, Post, Priority, Ticket, TicketStatus, Window, Zone
+from hall.layout import parse_hours
+
+UTC = dt.timezone.utc
+
+
+def aware(value: dt.datetime | None) -> dt.datetime | None:
+    """SQLite hands datetimes back naive; everything is stored in UTC."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
+def utc(value: dt.datetime | None) -> dt.datetime | None:
+    return None if value is None else value.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class HallSettings:
+    name: str
+    timezone: str
+    announce: str
+    notice: str
+
+
+class Repository:
+    def __init__(self, conn: Connection):
+        self.conn = conn
+        self.dialect = conn.dialect.name
+
+    def _upsert(self, table):
+        return (pg_insert if self.dialect == "postgresql" else sqlite_insert)(table)
+
+
+class LayoutRepository(Repository):
+    def settings(self) -> HallSettings | None:
+        row = self.conn.execute(select(t.hall_settings)).first()
+        return HallSettings(row.name, row.timezone, row.announce, row.notice) if row else None
+
+    def save_settings(self, s: HallSettings) -> None:
+        values = dict(name=s.name, timezone=s.timezone, announce=s.announce, notice=s.notice)
+        self.conn.execute(self._upsert(t.hall_settings).values(id=1, **values)
+                          .on_conflict_do_update(index_elements=["id"], set_=values))
+
+    def zones(self) -> list[Zone]:
+        return [Zone(r.code, r.name, r.floor)
+                for r in self.conn.execute(select(t.zone).order_by(t.zone.c.floor, t.zone.c.code))]
+
+    def save_zone(self, z: Zone) -> None:
+        values = dict(name=z.name, floor=z.floor)
+        self.conn.execute(self._upsert(t.zone).values(code=z.code, **values)
+                          .on_conflict_do_update(index_elements=["code"], set_=values))
+
+    def categories(self) -> list[Category]:
+        return [self._category(r) for r in self.conn.execute(select(t.category).order_by(t.category.c.code))]
+
+    def category(self, code: str) -> Category | None:
+        row = self.conn.execute(select(t.category).where(t.category.c.code == code)).first()
+        return self._category(row) if row else None
+
+    @staticmethod
+    def _category(r) -> Category:
+        return Category(code=r.code, name=r.name, name_en=r.name_en, zone=r.zone,
+                        daily_quota=r.daily_quota, hours=parse_hours(r.hours),
+                        service_limit_min=r.service_limit_min, wait_alarm_min=r.wait_alarm_min)
+
+    def save_category(self, c: Category) -> None:
+        values = dict(name=c.name, name_en=c.name_en, zone=c.zone, daily_quota=c.daily_quota,
+                      hours=[f"{a:%H:%M}-{'24:00' if b == dt.time.max else f'{b:%H:%M}'}"
+                             for a, b in c.hours],
+                      service_limit_min=c.service_limit_min, wait_alarm_min=c.wait_alarm_min)
+        self.conn.execute(self._upsert(t.category).values(code=c.code, **values)
+                          .on_conflict_do_update(index_elements=["code"], set_=values))
+
+
+class WindowRepository(Repository):
+    def get(self, number: int, *, for_update: bool = False) -> Window | None:
+        q = select(t.window).where(t.window.c.number == number)
+        if for_update:
+            q = q.with_for_update()
+        row = self.conn.execute(q).first()
+        return self._window(row) if row else None
+
+    def all(self) -> list[Window]:
+        return [self._window(r) for r in self.conn.execute(select(t.window).order_by(t.window.c.number))]
+
+    @staticmethod
+    def _window(r) -> Window:
+        return Window(number=r.number, zone=r.zone, categories=frozenset(r.categories),
+                      clerk=r.clerk_id, post=Post(r.post) if r.post else None, paused=r.paused,
+                      pause_reason=r.pause_reason, current_ticket=r.current_ticket_id)
+
+    def save(self, w: Window) -> None:
+        values = dict(zone=w.zone, categories=sorted(w.categories), clerk_id=w.clerk,
+                      post=w.post.value if w.post else None, paused=w.paused,
+                      pause_reason=w.pause_reason, current_ticket_id=w.current_ticket)
+        self.conn.execute(self._upsert(t.window).values(number=w.number, **values)
+                          .on_conflict_do_update(index_elements=["number"], set_=values))
+
+    def open_windows_serving(self, category: str) -> int:
+        rows = self.conn.execute(select(t.window.c.categories).where(
+            t.window.c.clerk_id.is_not(None), t.window.c.paused.is_(False)))
+        return sum(1 for (cats,) in rows if "*" in cats or category in cats)
+
+
+_TICKET_FIELDS = ("id", "prefix", "number", "business_date", "category", "priority", "status",
+                  "issued_at", "queued_at", "called_at", "started_at", "finished_at", "window",
+                  "transferred_to_window", "recalls", "served_by", "track_token", "holder",
+                  "holder_key", "appointment_code", "kiosk")
+_TIMES = ("issued_at", "queued_at", "called_at", "started_at", "finished_at")
+
+
+class TicketRepository(Repository):
+    def next_number(self, day: dt.date, prefix: str) -> int:
+        """Bump the day's counter in this transaction: gapless, never handed out twice."""
+        stmt = (self._upsert(t.daily_counter).values(business_date=day, prefix=prefix, last_number=1)
+                .on_conflict_do_update(index_elements=["business_date", "prefix"],
+                                       set_={"last_number": t.daily_counter.c.last_number + 1})
+                .returning(t.daily_counter.c.last_number))
+        return self.conn.execute(stmt).scalar_one()
+
+    def issued_count(self, day: dt.date, prefix: str) -> int:
+        n = self.conn.execute(select(t.daily_counter.c.last_number).where(
+            t.daily_counter.c.business_date == day, t.daily_counter.c.prefix == prefix)).scalar()
+        return n or 0
+
+    def issued_counts(self, day: dt.date) -> dict[str, int]:
+        return dict(self.conn.execute(select(t.daily_counter.c.prefix, t.daily_counter.c.last_number)
+                                      .where(t.daily_counter.c.business_date == day)).all())
+
+    def add(self, ticket: Ticket) -> Ticket:
+        values = self._values(ticket)
+        values.pop("id")
+        ticket.id = self.conn.execute(insert(t.ticket).values(**values).returning(t.ticket.c.id)).scalar_one()
+        return ticket
+
+    def save(self, ticket: Ticket) -> None:
+        values = self._values(ticket)
+        self.conn.execute(update(t.ticket).where(t.ticket.c.id == values.pop("id")).values(**values))
+
+    @staticmethod
+    def _values(ticket: Ticket) -> dict:
+        v = {f: getattr(ticket, f) for f in _TICKET_FIELDS}
+        v["priority"] = ticket.priority.value
+        v["status"] = ticket.status.value
+        for f in _TIMES:
+            v[f] = utc(v[f])
+        return v
+
+    @staticmethod
+    def _ticket(r) -> Ticket:
+        v = {f: getattr(r, f) for f in _TICKET_FIELDS}
+        v["priority"] = Priority(v["priority"])
+        v["status"] = TicketStatus(v["status"])
+        for f in _TIMES:
+            v[f] = aware(v[f])
+        return Ticket(**v)
+
+    def get(self, ticket_id: int, *, for_update: bool = False) -> Ticket | None:
+        q = select(t.ticket).where(t.ticket.c.id == ticket_id)
+        if for_update:
+            q = q.with_for_update()
+        row = self.conn.execute(q).first()
+        return self._ticket(row) if row else None
+
+    def by_track_token(self, token: str) -> Ticket | None:
+        row = self.conn.execute(select(t.ticket).where(t.ticket.c.track_token == token)).first()
+        return self._ticket(row) if row else None
+
+    def by_number(self, day: dt.date, prefix: str, number: int) -> Ticket | None:
+        row = self.conn.execute(select(t.ticket).where(
+            t.ticket.c.business_date == day, t.ticket.c.prefix == prefix,
+            t.ticket.c.number == number)).first()
+        return self._ticket(row) if row else None
+
+    def many(self, ids: list[int]) -> dict[int, Ticket]:
+        if not ids:
+            return {}
+        return {r.id: self._ticket(r) for r in self.conn.execute(select(t.ticket).where(t.ticket.c.id.in_(ids)))}
+
+    def open_ticket_of_holder(self, holder_key: str, category: str) -> Ticket | None:
+        row = self.conn.execute(select(t.ticket).where(
+            t.ticket.c.holder_key == holder_key, t.ticket.c.category == category,
+            t.ticket.c.status.in_([s.value for s in TicketStatus if s in
+                                   (TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING)]))
+        ).first()
+        return self._ticket(row) if row else None
+
+    # -- the calling order, in SQL, from routing's own class mapping ---------------------
+
+    @staticmethod
+    def _class(window_number: int | None):
+        klass = case(*[(t.ticket.c.priority == p.value, routing.priority_class(p)) for p in Priority],
+                     else_=routing.REGULAR)
+        if window_number is None:
+            return klass
+        return case((t.ticket.c.transferred_to_window == window_number, routing.TRANSFERRED_HERE),
+                    else_=klass)
+
+    def _eligible(self, window: Window):
+        waiting = t.ticket.c.status == TicketStatus.WAITING.value
+        mine = t.ticket.c.transferred_to_window == window.number
+        if window.serves_every_category:
+            served = t.ticket.c.transferred_to_window.is_(None)
+        else:
+            served = and_(t.ticket.c.transferred_to_window.is_(None),
+                          t.ticket.c.category.in_(sorted(window.categories)))
+        return and_(waiting, or_(mine, served))
+
+    def calling_order(self, window: Window, limit: int | None = None) -> list[Ticket]:
+        q = (select(t.ticket).where(self._eligible(window))
+             .order_by(self._class(window.number), t.ticket.c.queued_at, t.ticket.c.id))
+        if limit:
+            q = q.limit(limit)
+        return [self._ticket(r) for r in self.conn.execute(q)]
+
+    def claim_next(self, window: Window) -> Ticket | None:
+        """The first ticket in calling order that no other window holds, locked for us.
+
+        PostgreSQL skips rows another transaction has locked; SQLite's write lock
+        (BEGIN IMMEDIATE) already makes the whole call-next one at a time."""
+        q = (select(t.ticket).where(self._eligible(window))
+             .order_by(self._class(window.number), t.ticket.c.queued_at, t.ticket.c.id)
+             .limit(1).with_for_update(skip_locked=True))
+        row = self.conn.execute(q).first()
+        return self._ticket(row) if row else None
+
+    def ahead(self, ticket: Ticket) -> int:
+        """Waiting tickets of its own line called before it (routing.ahead_of, in SQL)."""
+        if ticket.status is not TicketStatus.WAITING:
+            return 0
+        here = ticket.transferred_to_window
+        klass = self._class(here)
+        mine = routing.class_of(ticket, here)
+        q_at = utc(ticket.queued_at)
+        same_line = (t.ticket.c.transferred_to_window == here if here is not None else
+                     and_(t.ticket.c.transferred_to_window.is_(None), t.ticket.c.category == ticket.category))
+        before = or_(klass < mine, and_(klass == mine, or_(
+            t.ticket.c.queued_at < q_at, and_(t.ticket.c.queued_at == q_at, t.ticket.c.id < ticket.id))))
+        return self.conn.execute(select(func.count()).select_from(t.ticket).where(
+            t.ticket.c.status == TicketStatus.WAITING.value, same_line, before)).scalar_one()
+
+    def queue_stats(self, categories: list[str] | None = None) -> dict[str, tuple[int, dt.datetime | None]]:
+        """Per category: waiting tickets and when the longest-waiting one joined."""
+        q = (select(t.ticket.c.category, func.count(), func.min(t.ticket.c.queued_at))
+             .where(t.ticket.c.status == TicketStatus.WAITING.value)
+             .group_by(t.ticket.c.category))
+        if categories is not None:
+            q = q.where(t.ticket.c.category.in_(categories))
+        return {c: (n, aware(oldest)) for c, n, oldest in self.conn.execute(q)}
+
+    def mean_service_s(self, day: dt.date, category: str) -> float | None:
+        rows = self.conn.execute(select(t.ticket.c.started_at, t.ticket.c.finished_at).where(
+            t.ticket.c.business_date == day, t.ticket.c.category == category,
+            t.ticket.c.status == TicketStatus.DONE.value).order_by(t.ticket.c.finished_at.desc()).limit(20)).all()
+        spans = [(aware(b) - aware(a)).total_seconds() for a, b in rows if a and b]
+        return sum(spans) / len(spans) if spans else None
+
+    def waiting_older_than(self, before: dt.datetime) -> list[Ticket]:
+        return [self._ticket(r) for r in self.conn.execute(select(t.ticket).where(
+            t.ticket.c.status == TicketStatus.WAITING.value, t.ticket.c.queued_at < utc(before)))]
+
+    def serving(self) -> list[Ticket]:
+        return [self._ticket(r) for r in self.conn.execute(select(t.ticket).where(
+            t.ticket.c.status.in_([TicketStatus.CALLED.value, TicketStatus.SERVING.value])))]
+
+    def of_day(self, day: dt.date) -> list[Ticket]:
+        return [self._ticket(r) for r in self.conn.execute(
+            select(t.ticket).where(t.ticket.c.business_date == day).order_by(t.ticket.c.id))]
+
+    def recent_calls(self, limit: int) -> list[Ticket]:
+        return [self._ticket(r) for r in self.conn.execute(
+            select(t.ticket).where(t.ticket.c.called_at.is_not(None))
+            .order_by(t.ticket.c.called_at.desc()).limit(limit))]
+
+    # -- idempotent issuing ----------------------------------------------------------
+
+    def by_idempotency_key(self, issuer: str, key: str) -> Ticket | None:
+        tid = self.conn.execute(select(t.idempotency_key.c.ticket_id).where(
+            t.idempotency_key.c.issuer == issuer, t.idempotency_key.c.key == key)).scalar()
+        return self.get(tid) if tid else None
+
+    def remember_idempotency_key(self, issuer: str, key: str, ticket_id: int, at: dt.datetime) -> None:
+        self.conn.execute(insert(t.idempotency_key).values(issuer=issuer, key=key, ticket_id=ticket_id,
+                                                           created_at=utc(at)))
+
+
+class AuditRepository(Repository):
+    def record(self, event: str, at: dt.datetime, *, ticket: Ticket | None = None, window: int | None = None,
+               staff_id: int | None = None, device_id: int | None = None, **data) -> int:
+        return self.conn.execute(insert(t.audit_event).values(
+            at=utc(at), kind=event, ticket_id=ticket.id if ticket else None,
+            window=window if window is not None else (ticket.window if ticket else None),
+            category=ticket.category if ticket else None, staff_id=staff_id, device_id=device_id,
+            data={**data, **({"number": ticket.display_number, "status": ticket.status.value} if ticket else {})},
+        ).returning(t.audit_event.c.id)).scalar_one()
+
+    def since(self, after_id: int, limit: int) -> list:
+        return self.conn.execute(select(t.audit_event).where(t.audit_event.c.id > after_id)
+                                 .order_by(t.audit_event.c.id).limit(limit)).all()
+
+    def between(self, start: dt.datetime, end: dt.datetime, kinds: list[str]) -> list:
+        return self.conn.execute(select(t.audit_event).where(
+            t.audit_event.c.at >= utc(start), t.audit_event.c.at < utc(end),
+            t.audit_event.c.kind.in_(kinds)).order_by(t.audit_event.c.id)).all()
+
+
+class SecretRepository(Repository):
+    def get_or_create(self, new_secret: str) -> str:
+        self.conn.execute(self._upsert(t.server_secret).values(id=1, secret=new_secret)
+                          .on_conflict_do_nothing(index_elements=["id"]))
+        return self.conn.execute(select(t.server_secret.c.secret).where(t.server_secret.c.id == 1)).scalar_one()

@@ -1,0 +1,4 @@
+"""The hall's domain: tickets, windows, categories and the rules between them.
+
+Nothing here knows about Flask, Socket.IO or SQL.
+"""

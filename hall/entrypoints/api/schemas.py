@@ -1,0 +1,92 @@
+"""Request bodies and query strings of the HTTP API; validation happens here."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LoginBody(Body):
+    username: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class IdCard(Body):
+    number: Annotated[str, StringConstraints(pattern=r"^\d{17}[\dXx]$")]
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+
+
+class IssueBody(Body):
+    category: Annotated[str, StringConstraints(min_length=1, max_length=8)]
+    priority: Literal["normal", "green", "appointment"] = "normal"
+    appointment_code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)] | None = None
+    id_card: IdCard | None = None
+    kiosk: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
+
+
+class SignInBody(Body):
+    post: Literal["A", "B"] = "A"
+
+
+class TransferBody(Body):
+    category: Annotated[str, StringConstraints(min_length=1, max_length=8)] | None = None
+    window: Annotated[int, Field(ge=1, le=9999)] | None = None
+
+    @model_validator(mode="after")
+    def _one_target(self):
+        if (self.category is None) == (self.window is None):
+            raise ValueError("give exactly one of category, window")
+        return self
+
+
+class PauseBody(Body):
+    reason: Text
+
+
+class CallNumberBody(Body):
+    number: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z]{1,2}\d{1,5}$")]
+
+
+class CategoriesBody(Body):
+    categories: Annotated[list[Annotated[str, StringConstraints(min_length=1, max_length=8)]],
+                          Field(min_length=1, max_length=100)]
+
+
+class EvaluationBody(Body):
+    ticket_id: Annotated[int, Field(ge=1)]
+    level: Annotated[int, Field(ge=1, le=5)]
+    reasons: Annotated[list[Literal["服务效率", "服务水平", "服务态度"]], Field(max_length=3)] = []
+    comment: Annotated[str, StringConstraints(max_length=500)] | None = None
+
+
+class WindowPath(BaseModel):
+    n: Annotated[int, Field(ge=1, le=9999)]
+
+
+class TicketPath(BaseModel):
+    ticket_id: Annotated[int, Field(ge=1)]
+
+
+class AlarmPath(BaseModel):
+    alarm_id: Annotated[int, Field(ge=1)]
+
+
+class TrackPath(BaseModel):
+    token: Annotated[str, StringConstraints(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_\-]+$")]
+
+
+class ReportQuery(BaseModel):
+    date: dt.date | None = None
+    format: Literal["json", "csv", "xlsx"] = "json"
+
+
+class EventsQuery(BaseModel):
+    since: Annotated[int, Field(ge=0)] = 0
+    limit: Annotated[int, Field(ge=1, le=5000)] = 500

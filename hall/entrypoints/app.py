@@ -1,0 +1,84 @@
+"""The WSGI application: HTTP API, Socket.IO and the web pages, on one database."""
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+
+from flask import jsonify
+from flask_openapi3 import Info, OpenAPI
+from werkzeug.exceptions import HTTPException
+
+from hall.adapters.database import make_engine
+from hall.adapters.migrate import upgrade
+from hall.adapters.repository import SecretRepository
+from hall.domain.errors import HallError
+from hall.entrypoints.api.common import error_body, hall_error
+from hall.service_layer.context import HallContext, NoPublisher, Options
+
+log = logging.getLogger("hall")
+MAX_BODY = 64 * 1024
+
+
+def _validation_error(e):
+    problems = [f"{'.'.join(str(p) for p in err['loc']) or 'body'}: {err['msg']}" for err in e.errors()]
+    response, status = error_body("validation_error", "请求内容不正确 (invalid request): " + "; ".join(problems),
+                                  422, problems=problems)
+    response.status_code = status
+    return response
+
+
+def hall_context(db_url: str, *, single_connection: bool = False, public_url: str = "",
+                 migrate: bool = True) -> HallContext:
+    engine = make_engine(db_url, single_connection=single_connection)
+    if migrate:
+        upgrade(engine)
+    with engine.begin() as conn:
+        secret = SecretRepository(conn).get_or_create(secrets.token_hex(32))
+    options = Options(secret=bytes.fromhex(secret), public_url=public_url.rstrip("/"),
+                      evaluation_timeout_s=int(os.environ.get("HALL_EVALUATION_TIMEOUT_S", "60")),
+                      print_job_max_age_s=int(os.environ.get("HALL_PRINT_JOB_MAX_AGE_S", "600")))
+    return HallContext(engine, NoPublisher(), options)
+
+
+def create_app(ctx: HallContext, *, message_queue: str | None = None, async_mode: str = "gevent"):
+    """Returns (app, socketio). Realtime events flow through ``message_queue`` when given."""
+    from hall.entrypoints import realtime, web_ui, voice_api
+    from hall.entrypoints.api import api
+
+    app = OpenAPI(__name__, info=Info(title="hall 政务服务中心排队叫号 API", version="1"),
+                  security_schemes={"bearer": {"type": "http", "scheme": "bearer"}},
+                  validation_error_status=422, validation_error_callback=_validation_error,
+                  doc_prefix="/api/v1", doc_url="/openapi.json", doc_ui=False)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
+    app.json.ensure_ascii = False
+    app.extensions["hall"] = ctx
+    app.register_api(api)
+    app.register_blueprint(web_ui.blueprint)
+    app.register_blueprint(voice_api.blueprint)
+
+    @app.errorhandler(HallError)
+    def _hall_error(e):
+        return hall_error(e)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(e):
+        code = {400: "validation_error", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+                405: "method_not_allowed", 413: "payload_too_large", 415: "validation_error"}.get(e.code, "http_error")
+        return error_body(code, e.description or e.name, e.code)
+
+    @app.errorhandler(Exception)
+    def _unexpected(e):
+        log.exception("unexpected error")
+        return error_body("internal_error", "服务器内部错误 (internal error)", 500)
+
+    @app.get("/api/v1/openapi.json")
+    def openapi_document():
+        return jsonify(app.api_doc)
+
+    @app.get("/api/v1/health")
+    def health():
+        return jsonify(realtime.health(app))
+
+    socketio = realtime.init_realtime(app, ctx, message_queue=message_queue, async_mode=async_mode)
+    return app, socketio

@@ -1,0 +1,155 @@
+"""Socket.IO: who may connect, which streams they hear, and what devices may send."""
+from __future__ import annotations
+
+import logging
+from typing import Annotated, Literal
+
+from flask import request
+from flask_socketio import SocketIO, emit, join_room
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from hall.adapters.socketio_publisher import LocalSequence, RedisSequence, SocketIOPublisher
+from hall.domain.errors import HallError
+from hall.service_layer import accounts, hall_state, printing, supervision, tickets
+from hall.service_layer.actors import Actor
+from hall.service_layer.context import HallContext
+
+log = logging.getLogger("hall.realtime")
+SCAN_EVERY_S = 10
+MAX_MESSAGE = 16 * 1024
+Name = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class PrinterAnnouncement(_Strict):
+    name: Name
+    kiosk: Name
+
+
+class AgentHello(_Strict):
+    printers: Annotated[list[PrinterAnnouncement], Field(max_length=100)] = []
+
+
+class PrintDone(_Strict):
+    job_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    ok: bool
+    error: Annotated[str, StringConstraints(max_length=300)] | None = None
+
+
+class DeviceStatus(_Strict):
+    device: Name
+    state: Literal["ok", "paper_out", "paper_low", "offline", "cover_open", "error"]
+    detail: Annotated[str, StringConstraints(max_length=300)] | None = None
+
+
+def streams_of(actor: Actor | None, track: bool = False) -> list[str]:
+    """The streams a connection hears: exactly what its screen shows."""
+    if track:
+        return ["public"]
+    if actor.staff:
+        return ["supervisors"] if actor.is_supervisor else ["clerks"]
+    d = actor.device
+    if d.kind == "display":
+        return [f"display:zone:{d.zone}" if d.zone else "display:hall"]
+    if d.kind == "window-screen":
+        return [f"window:{d.window}"]
+    if d.kind == "pad":
+        return [f"pad:{d.window}"]
+    if d.kind == "kiosk":
+        return ["kiosks", f"kiosk:{d.name}"]
+    return ["agents", f"agent:{d.id}"]
+
+
+def init_realtime(app, ctx: HallContext, *, message_queue: str | None, async_mode: str) -> SocketIO:
+    socketio = SocketIO(app, async_mode=async_mode, message_queue=message_queue, cors_allowed_origins="*",
+                        max_http_buffer_size=MAX_MESSAGE,
+                        logger=False, engineio_logger=False)
+    sequence = RedisSequence(message_queue) if message_queue else LocalSequence()
+    ctx.publisher = SocketIOPublisher(socketio, sequence)
+    connections: dict[str, tuple[Actor | None, list[str]]] = {}
+    app.extensions["hall_realtime"] = {"connections": connections, "message_queue": message_queue}
+
+    def actor_of_sid() -> Actor | None:
+        entry = connections.get(request.sid)
+        return entry[0] if entry else None
+
+    def fail(code: str, message: str):
+        emit("error", {"error": {"code": code, "message": message}})
+
+    @socketio.on("connect")
+    def on_connect(auth):
+        auth = auth if isinstance(auth, dict) else {}
+        track = isinstance(auth.get("track"), str)
+        try:
+            if track:
+                tickets.track(ctx, auth["track"])
+                actor = None
+            else:
+                token = auth.get("token")
+                actor = accounts.authenticate(ctx, token if isinstance(token, str) else None)
+        except HallError as e:
+            log.info("refused a connection: %s", e.message)
+            return False
+        streams = streams_of(actor, track)
+        for stream in streams:
+            join_room(stream)
+        connections[request.sid] = (actor, streams)
+        seqs = {s: sequence.current(s) for s in streams}
+        state = hall_state.hall(ctx, actor) if actor else None
+        emit("snapshot", {"stream": streams[0], "seq": seqs[streams[0]], "streams": seqs, "hall": state})
+
+    @socketio.on("disconnect")
+    def on_disconnect(*_):
+        actor, _ = connections.pop(request.sid, (None, []))
+        if actor and actor.kind == "agent" and not any(
+                a and a.device_id == actor.device_id for a, _ in connections.values()):
+            printing.agent_gone(ctx, actor.device_id)
+
+    def device_event(model, handle):
+        def handler(data=None):
+            actor = actor_of_sid()
+            if actor is None or actor.kind != "agent":
+                return fail("forbidden", "only device agents send this event")
+            try:
+                body = model.model_validate(data if isinstance(data, dict) else {})
+                return handle(actor, body)
+            except ValidationError as e:
+                fail("validation_error", "; ".join(f"{'.'.join(map(str, x['loc']))}: {x['msg']}" for x in e.errors()))
+            except HallError as e:
+                fail(e.code, e.message)
+        return handler
+
+    def hello(actor, body: AgentHello):
+        jobs = printing.agent_hello(ctx, actor, [p.model_dump() for p in body.printers])
+        ctx.publisher.publish(jobs)
+        return {"ok": True, "pending_jobs": len(jobs)}
+
+    socketio.on_event("agent.hello", device_event(AgentHello, hello))
+    socketio.on_event("print.done", device_event(
+        PrintDone, lambda actor, b: printing.print_done(ctx, actor, b.job_id, b.ok, b.error) or {"ok": True}))
+    socketio.on_event("device.status", device_event(
+        DeviceStatus, lambda actor, b: printing.device_status(ctx, actor, b.device, b.state, b.detail) or {"ok": True}))
+
+    @socketio.on("*")
+    def unknown(event, *_):
+        fail("unknown_event", f"unknown event {str(event)[:64]!r}")
+
+    def watch():
+        while True:
+            socketio.sleep(SCAN_EVERY_S)
+            try:
+                supervision.scan(ctx)
+                printing.expire_jobs(ctx)
+            except Exception:
+                log.exception("alarm scan failed")
+
+    socketio.start_background_task(watch)
+    return socketio
+
+
+def health(app) -> dict:
+    rt = app.extensions["hall_realtime"]
+    return {"ok": True, "connections": len(rt["connections"]), "message_queue": bool(rt["message_queue"])}

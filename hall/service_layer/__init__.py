@@ -1,0 +1,1 @@
+"""Use cases: what visitors, clerks, supervisors and devices can do in the hall."""

@@ -1,0 +1,49 @@
+"""Building the realtime messages of a change, inside its transaction."""
+from __future__ import annotations
+
+from hall.adapters.unit_of_work import UnitOfWork
+from hall.domain import events as ev
+from hall.domain.events import Message
+from hall.domain.model import Ticket, Window
+from hall.service_layer.context import HallContext
+from hall.service_layer.views import queue_view, window_view
+
+EVERYONE_WHO_WATCHES = frozenset({ev.STAFF, ev.DISPLAYS, ev.AGENTS})
+
+
+def window_payload(ctx: HallContext, uow: UnitOfWork, window: Window, tz: str) -> dict:
+    clerk = uow.accounts.staff(window.clerk) if window.clerk else None
+    current = uow.tickets.get(window.current_ticket) if window.current_ticket else None
+    return window_view(window, clerk, ctx.present(uow, current, tz) if current else None)
+
+
+def window_updated(ctx: HallContext, uow: UnitOfWork, window: Window, tz: str) -> None:
+    uow.emit(Message("window.updated", window_payload(ctx, uow, window, tz), zone=window.zone,
+                     window=window.number,
+                     audience=EVERYONE_WHO_WATCHES | {ev.WINDOW, ev.PAD}))
+
+
+def queue_updated(ctx: HallContext, uow: UnitOfWork, category_code: str) -> None:
+    category = uow.layout.category(category_code)
+    waiting, oldest = uow.tickets.queue_stats([category_code]).get(category_code, (0, None))
+    view = queue_view(category, waiting, oldest, ctx.clock())
+    uow.emit(Message("queue.updated", {k: view[k] for k in ("category", "waiting", "longest_wait_s", "zone")},
+                     zone=category.zone,
+                     audience=EVERYONE_WHO_WATCHES | {ev.WINDOW, ev.KIOSK, ev.PUBLIC}))
+
+
+def ticket_event(uow: UnitOfWork, name: str, ticket_payload: dict, window: Window | None,
+                 zone: str) -> None:
+    uow.emit(Message(name, {"ticket": ticket_payload, "window": window.number if window else None},
+                     zone=zone, window=window.number if window else None,
+                     audience=EVERYONE_WHO_WATCHES))
+
+
+def ticket_called(ctx: HallContext, uow: UnitOfWork, ticket: Ticket, window: Window, tz: str,
+                  announce_template: str, recall: bool) -> dict:
+    payload = {"ticket": ctx.present(uow, ticket, tz), "window": window.number, "zone": window.zone,
+               "announce": announce_template.format(number=ticket.display_number, window=window.number),
+               "recall": recall}
+    uow.emit(Message("ticket.called", payload, zone=window.zone, window=window.number,
+                     audience=EVERYONE_WHO_WATCHES | {ev.WINDOW, ev.PUBLIC}))
+    return payload

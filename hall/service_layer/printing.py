@@ -1,0 +1,111 @@
+"""Device agents: the printers they announce, print jobs and device states."""
+from __future__ import annotations
+
+import datetime as dt
+
+from hall.adapters.unit_of_work import UnitOfWork
+from hall.domain import events as ev
+from hall.domain.errors import Forbidden, InvalidRequest, NotFound
+from hall.domain.events import Message
+from hall.service_layer.actors import Actor, require
+from hall.service_layer.context import HallContext
+from hall.service_layer.supervision import clear_alarms, raise_alarm
+from hall.service_layer.tickets import print_job_message
+
+DEVICE_STATES = ("ok", "paper_out", "paper_low", "offline", "cover_open", "error")
+
+
+def agent_hello(ctx: HallContext, actor: Actor, printers: list[dict]) -> list[Message]:
+    """Record which kiosks this agent prints for; returns the held jobs to send it now."""
+    require(actor, kinds=("agent",), what="announce printers")
+    now = ctx.clock()
+    with ctx.transaction() as uow:
+        settings = ctx.settings(uow)
+        drop_stale_jobs(ctx, uow, settings.timezone)
+        for p in printers:
+            uow.print_jobs.set_device_state(p["name"], actor.device_id, "printer", p["kiosk"], "ok", None, now)
+        uow.audit.record("agent.connected", now, **actor.audit(), printers=[p["name"] for p in printers])
+        kiosks = [p["kiosk"] for p in printers]
+        jobs = []
+        for job in uow.print_jobs.pending_for(kiosks):
+            ticket = uow.tickets.get(job.ticket_id)
+            view = ctx.present(uow, ticket, settings.timezone)
+            jobs.append(print_job_message(uow, job.id, view, settings, job.kiosk, actor.device_id))
+        return jobs
+
+
+def drop_stale_jobs(ctx: HallContext, uow: UnitOfWork, tz: str) -> None:
+    """A ticket printed half an hour late only confuses; drop it and say so."""
+    now = ctx.clock()
+    for job in uow.print_jobs.pending_older_than(now - dt.timedelta(seconds=ctx.options.print_job_max_age_s)):
+        uow.print_jobs.finish(job.id, "dropped", "too old", now)
+        uow.audit.record("print.dropped", now, job_id=job.id, kiosk=job.kiosk, ticket_id=job.ticket_id)
+        uow.emit(Message("print.result", {"job_id": job.id, "ticket_id": job.ticket_id, "ok": False,
+                                          "error": "dropped"}, kiosk=job.kiosk,
+                         audience=frozenset({ev.KIOSK, ev.SUPERVISORS})))
+
+
+def expire_jobs(ctx: HallContext) -> None:
+    with ctx.transaction() as uow:
+        s = uow.layout.settings()
+        if s is not None:
+            drop_stale_jobs(ctx, uow, s.timezone)
+
+
+def print_done(ctx: HallContext, actor: Actor, job_id: str, ok: bool, error: str | None) -> None:
+    require(actor, kinds=("agent",), what="report print jobs")
+    now = ctx.clock()
+    with ctx.transaction() as uow:
+        job = uow.print_jobs.get(job_id)
+        if job is None:
+            raise NotFound(f"no print job {job_id!r}")
+        if job.state != "pending":
+            return  # a retry's late answer: the first one counted
+        uow.print_jobs.finish(job_id, "done" if ok else "failed", (error or "")[:300] or None, now)
+        uow.audit.record("print.done" if ok else "print.failed", now, **actor.audit(), job_id=job_id,
+                         ticket_id=job.ticket_id, error=error)
+        uow.emit(Message("print.result", {"job_id": job_id, "ticket_id": job.ticket_id, "ok": ok, "error": error},
+                         kiosk=job.kiosk, audience=frozenset({ev.KIOSK, ev.SUPERVISORS})))
+
+
+def device_status(ctx: HallContext, actor: Actor, device: str, state: str, detail: str | None) -> None:
+    require(actor, kinds=("agent",), what="report device status")
+    if state not in DEVICE_STATES:
+        raise InvalidRequest(f"state must be one of {', '.join(DEVICE_STATES)}")
+    now = ctx.clock()
+    with ctx.transaction() as uow:
+        tz = ctx.settings(uow).timezone
+        known = {r.device: r for r in uow.print_jobs.devices_of_agent(actor.device_id)}
+        row = known.get(device)
+        kind = row.kind if row else "device"
+        kiosk = row.kiosk if row else None
+        if row is None and uow.print_jobs.device_owner(device) not in (None, actor.device_id):
+            raise Forbidden(f"device {device!r} belongs to another agent")
+        _set_state(uow, tz, now, actor.device_id, device, kind, kiosk, state, detail)
+
+
+def _set_state(uow: UnitOfWork, tz: str, now, agent_id: int, device: str, kind: str, kiosk: str | None,
+               state: str, detail: str | None) -> None:
+    before = uow.print_jobs.set_device_state(device, agent_id, kind, kiosk, state, detail, now)
+    if before == state:
+        return
+    uow.audit.record("device.status", now, device_id=agent_id, device=device, state=state, detail=detail)
+    uow.emit(Message("device.status", {"device": device, "state": state, "detail": detail, "kiosk": kiosk},
+                     kiosk=kiosk, audience=frozenset({ev.KIOSK, ev.SUPERVISORS})))
+    if state == "ok":
+        clear_alarms(uow, tz, "device", f"device:{device}", now)
+    else:
+        raise_alarm(uow, tz, kind="device", level="critical", subject=f"device:{device}", at=now, device=device,
+                    message=f"设备{device}故障：{state}{'（' + detail + '）' if detail else ''}")
+
+
+def agent_gone(ctx: HallContext, agent_id: int) -> None:
+    """Everything an agent drives is offline once it is: say so to the supervisors."""
+    now = ctx.clock()
+    with ctx.transaction() as uow:
+        s = uow.layout.settings()
+        if s is None:
+            return
+        for row in uow.print_jobs.devices_of_agent(agent_id):
+            _set_state(uow, s.timezone, now, agent_id, row.device, row.kind, row.kiosk, "offline",
+                       "agent disconnected")
