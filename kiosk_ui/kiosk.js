@@ -123,8 +123,9 @@ function goHome() {
   show(zonesShown().length > 1 ? "home" : "categories");
 }
 
+// A kiosk enrolled for one zone shows only it; zones without categories (无差别 counters) issue nothing.
 function zonesShown() {
-  return state.kioskZone ? state.zones.filter((z) => z.code === state.kioskZone) : state.zones;
+  return state.zones.filter((z) => (!state.kioskZone || z.code === state.kioskZone) && categoriesOf(z.code).length);
 }
 
 function categoriesOf(zone) {

@@ -20,7 +20,7 @@ export function createHall() {
       hall.recent_calls = [call, ...hall.recent_calls].slice(0, 20);
     },
     alarm: (alarm) => {
-      if (alarm.acknowledged) hall.alarms = hall.alarms.filter((a) => a.id !== alarm.id);
+      if (alarm.acknowledged || alarm.cleared) hall.alarms = hall.alarms.filter((a) => a.id !== alarm.id);
       else upsert(hall.alarms, "id", alarm);
     },
   };

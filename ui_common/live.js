@@ -77,7 +77,8 @@ export function connectLive({ auth, onSnapshot, events = {}, onRefused }) {
     if (!onRefused || onRefused() !== false) setTimeout(() => socket.connect(), 10000);
   });
   socket.on("snapshot", (snap) => {
-    seqs = {};
+    // A connection may hear several streams (a kiosk: all kiosks, and its own).
+    seqs = { ...(snap.streams || {}) };
     fresh(snap);
     onSnapshot?.(snap);
   });

@@ -1,0 +1,76 @@
+import socketio
+from playwright.sync_api import expect
+import pytest
+
+from conftest import screenshots, wait_until
+
+pytestmark = pytest.mark.browser
+
+
+def agent_for(hall, kiosk_name):
+    """A device agent that owns the kiosk's printer and records the print jobs it gets."""
+    token = hall.device("ui-agent", "agent")
+    sio = socketio.Client(reconnection=False)
+    jobs = []
+    sio.on("print.job", jobs.append)
+    sio.connect(hall.url, auth={"token": token}, transports=["websocket"], wait_timeout=10)
+    sio.call("agent.hello", {"printers": [{"name": "ui-printer", "kiosk": kiosk_name}]}, timeout=10)
+    return sio, jobs
+
+
+def test_issuing_by_touch(hall, open_page):
+    token = hall.device("ui-kiosk", "kiosk")
+    agent, jobs = agent_for(hall, "ui-kiosk")
+    page = open_page(f"{hall.url}/kiosk/?token={token}", 1080, 1920, touch=True)
+    expect(page.locator("button.zone").first).to_be_visible()
+    assert "token=" not in page.url, "the device token must leave the address bar"
+    screenshots(page, "kiosk-zones", "button.zone")
+
+    page.locator('button.zone[data-zone="BDC"]').tap()
+    category = page.locator('button.cat[data-category="A"]')
+    expect(category).to_be_enabled()
+    expect(category).to_contain_text("等候 0 人")
+    screenshots(page, "kiosk-categories", "button.cat")
+
+    # Every category button is usable exactly when the server says it is open.
+    for cat in hall.api("GET", "/categories")["categories"]:
+        button = page.locator(f'button.cat[data-category="{cat["code"]}"]')
+        if button.count():
+            assert button.is_enabled() == (cat["state"] == "open"), cat
+
+    # An impatient visitor taps twice: one ticket.
+    category.evaluate("b => { b.click(); b.click(); }")
+    expect(page.locator("#ticket-number")).to_have_text("A001")
+    expect(page.locator("#ticket-ahead")).to_contain_text("0")
+    assert page.locator("#ticket-qr").evaluate("c => c.width") > 100
+    waiting = {c["code"]: c["waiting"] for c in hall.api("GET", "/categories")["categories"]}
+    assert waiting["A"] == 1
+
+    # The printer runs out of paper: the ticket stays on screen, valid, with its QR code.
+    wait_until(lambda: jobs, "the agent got no print job")
+    agent.call("print.done", {"job_id": jobs[0]["job_id"], "ok": False, "error": "paper_out"}, timeout=10)
+    agent.call("device.status", {"device": "ui-printer", "state": "paper_out"}, timeout=10)
+    expect(page.locator("#print-status")).to_have_attribute("data-print", "paper_out")
+    expect(page.locator("#print-status")).to_contain_text("二维码")
+    screenshots(page, "kiosk-ticket", "#ticket-number")
+
+    page.locator("button.done").tap()
+    expect(page.locator("button.zone").first).to_be_visible()
+    expect(page.locator(".printer-down")).to_be_visible()
+    agent.disconnect()
+
+
+def test_green_channel(hall, open_page):
+    token = hall.device("ui-kiosk", "kiosk")
+    page = open_page(f"{hall.url}/kiosk/?token={token}", 1080, 1920, touch=True)
+    page.locator("button.mode.green").first.tap()
+    page.locator('button.zone[data-zone="BDC"]').tap()
+    expect(page.locator(".mode-note")).to_be_visible()
+    page.locator('button.cat[data-category="A"]').tap()
+    expect(page.locator("#ticket-number")).to_have_text("A001")
+    expect(page.locator(".ticket-category .badge")).to_have_text("绿色通道")
+
+
+def test_device_page_without_token_says_how_to_set_up(hall, open_page):
+    page = open_page(f"{hall.url}/kiosk/", 1080, 1920)
+    expect(page.locator(".setup-needed")).to_contain_text("?token=")
