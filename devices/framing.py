@@ -67,12 +67,21 @@ class StreamDecoder(Generic[F]):
             del self._buffer[: max(1, result.size)]
         return frames
 
-    def flush_stale(self) -> None:
-        """Drops a partial frame the peer never finished (call when the line went quiet)."""
+    def flush_stale(self) -> list[F]:
+        """The line went quiet, so a partial frame will never be finished: drop it.
+
+        A corrupted length field makes a frame look longer than it is and swallow the
+        frames behind it; rescanning what follows its first byte gets those back.
+        """
+        frames: list[F] = []
         if self._buffer:
             self.dropped += 1
-        self._buffer.clear()
+        while self._buffer:
+            del self._buffer[:1]
+            self._after_bad = True
+            frames += self.feed(b"")
         self._after_bad = False
+        return frames
 
     @property
     def pending(self) -> int:

@@ -64,20 +64,20 @@ class HallView:
     def apply(self, event: str, payload: dict[str, Any]) -> Call | None:
         """Applies one event; returns the call it made, if it was one."""
         if event == "ticket.called":
-            ticket, number = payload.get("ticket") or {}, payload.get("window")
-            if number is None or "number" not in ticket:
+            ticket, number, zone = _dict(payload.get("ticket")), payload.get("window"), payload.get("zone")
+            if not isinstance(number, int) or not isinstance(ticket.get("number"), str):
                 return None
             window = self.windows.setdefault(number, {"number": number, "state": "busy"})
             window["ticket"] = ticket
-            window.setdefault("zone", payload.get("zone"))
-            call = Call(ticket["number"], number, payload.get("zone") or window.get("zone"))
+            window.setdefault("zone", zone)
+            call = Call(ticket["number"], number, zone if isinstance(zone, str) else window.get("zone"))
             if call in self.calls:
                 self.calls.remove(call)
             self.calls.appendleft(call)
             return call
         if event == "window.updated":
             self._put_window(payload, None)
-        elif event == "queue.updated" and "category" in payload:
+        elif event == "queue.updated" and isinstance(payload.get("category"), str):
             self.queues.setdefault(payload["category"], {"category": payload["category"]}).update(payload)
         elif event in ("ticket.finished", "ticket.no_show", "ticket.transferred", "evaluation.requested"):
             self._ticket_left(event, payload)
@@ -86,7 +86,8 @@ class HallView:
     def waiting_for(self, number: int) -> int:
         """Tickets waiting in the window's zone (what its keypad display can show)."""
         zone = self.windows.get(number, {}).get("zone")
-        return sum(q.get("waiting", 0) for q in self.queues.values() if zone is None or q.get("zone") == zone)
+        return sum(q["waiting"] for q in self.queues.values()
+                   if isinstance(q.get("waiting"), int) and (zone is None or q.get("zone") == zone))
 
     def current_number(self, number: int) -> str:
         window = self.windows.get(number, {})
@@ -97,7 +98,7 @@ class HallView:
 
     def _put_window(self, window: dict[str, Any], zone: str | None) -> None:
         number = window.get("number")
-        if not isinstance(number, int):
+        if not isinstance(number, int) or isinstance(number, bool):
             return
         previous = self.windows.get(number, {})
         merged = {**window}
@@ -105,22 +106,26 @@ class HallView:
         self.windows[number] = merged
 
     def _ticket_left(self, event: str, payload: dict[str, Any]) -> None:
-        ticket = payload.get("ticket") if isinstance(payload.get("ticket"), dict) else payload
+        ticket = _dict(payload["ticket"]) if "ticket" in payload else payload
         number = payload.get("window")
         if isinstance(number, dict):
             number = number.get("number")
         if number is None:
             number = ticket.get("window")
-        if not isinstance(number, int) or "id" not in ticket:
+        if not isinstance(number, int) or not isinstance(ticket.get("id"), str):
             return
         if event in ("ticket.finished", "evaluation.requested"):
             self.last_finished[number] = ticket["id"]
         if event != "evaluation.requested":
             window = self.windows.get(number)
-            if window and (window.get("ticket") or {}).get("id") == ticket["id"]:
+            if window and _dict(window.get("ticket")).get("id") == ticket["id"]:
                 window["ticket"] = None
 
     @staticmethod
     def _shows_ticket(window: dict[str, Any]) -> bool:
-        ticket = window.get("ticket")
-        return bool(ticket) and ticket.get("status", "called") in SHOWN_STATUSES and "number" in ticket
+        ticket = _dict(window.get("ticket"))
+        return ticket.get("status", "called") in SHOWN_STATUSES and isinstance(ticket.get("number"), str)
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}

@@ -123,9 +123,10 @@ class Gat467Reader:
                 data = self._link.read(max(1, self._link.in_waiting))
                 for payload in self._decoder.feed(data):
                     return payload
+            for payload in self._decoder.flush_stale():
+                return payload
         except OSError as e:
             raise DeviceError(f"card reader: {e}") from e
-        self._decoder.flush_stale()
         raise DeviceError("card reader does not answer")
 
     def close(self) -> None:

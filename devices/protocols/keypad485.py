@@ -122,10 +122,7 @@ class Keypad485Bus:
     def poll(self) -> list[KeyPress]:
         try:
             data = self._link.read(max(1, self._link.in_waiting))
-            if not data:
-                self._decoder.flush_stale()
-                return []
-            frames = self._decoder.feed(data)
+            frames = self._decoder.feed(data) if data else self._decoder.flush_stale()
             for frame in frames:
                 self._link.write(encode(frame))
         except OSError as e:
