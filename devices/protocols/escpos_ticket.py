@@ -11,6 +11,8 @@ import re
 from datetime import datetime
 from urllib.parse import parse_qsl, urlsplit
 
+import serial
+
 from devices.interfaces import DeviceError, DeviceState, PrintedTicket
 
 ESC, GS, FS, DLE = b"\x1b", b"\x1d", b"\x1c", b"\x10"
@@ -181,7 +183,9 @@ class EscposPrinter:
 
     def _ask(self, n: int) -> int:
         self._printer._raw(status_query(n))
-        reply = self._printer._read()
+        device = self._printer.device
+        # Serial._read asks for 16 bytes and so always waits out the port timeout; a status is one byte.
+        reply = device.read(1) if isinstance(device, serial.SerialBase) else self._printer._read()
         if not reply:
             self._drop_link()
             raise DeviceError("printer does not answer status queries")
@@ -192,10 +196,6 @@ class EscposPrinter:
         if not self._open:
             self._printer.open()
             self._open = True
-            device = self._printer.device
-            if hasattr(device, "inter_byte_timeout"):
-                # Serial._read asks for 16 bytes; answer after the first instead of the full timeout.
-                device.inter_byte_timeout = 0.05
 
     def _drop_link(self) -> None:
         if self._open:
