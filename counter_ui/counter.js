@@ -160,11 +160,10 @@ const ACTIONS = [
   { id: "call-number", key: "F8", label: "counter.call_number", when: (w, tk) => !tk && w.state !== "paused", run: () => callNumber() },
 ];
 
+// The screen changes with the `window.updated` that every action emits, never with the
+// HTTP answer: answers to quick successive actions can arrive out of order, events cannot.
 async function post(action, body) {
   const result = await api("POST", `/windows/${windowNo}/${action}`, { body });
-  if (result?.window) apply["window.updated"](result.window);
-  else if (result?.ticket !== undefined) win().ticket = result.ticket;
-  render();
   refreshQueue();
   return result;
 }

@@ -3,6 +3,7 @@
 Chromium is Debian's (/usr/bin/chromium): Playwright's own browser download is never used."""
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import socket
@@ -110,9 +111,30 @@ class HallServer:
         extra = [f"--{k}={v}" for k, v in where.items()]
         return self.cli("device", "add", name, "--kind", kind, *extra).strip().splitlines()[-1].strip()
 
-    def staff(self, name: str, role: str) -> str:
-        self.cli("user", "add", name, "--role", role, "--password-stdin", stdin=PASSWORD + "\n")
+    def staff(self, name: str, role: str, *extra: str) -> str:
+        self.cli("user", "add", name, "--role", role, "--password-stdin", *extra, stdin=PASSWORD + "\n")
         return self.login(name)
+
+    @functools.cached_property
+    def supervisor(self) -> str:
+        return self.staff("ui-supervisor", "supervisor", "--display-name", "李主任", "--staff-no", "0001")
+
+    @functools.cached_property
+    def kiosk(self) -> str:
+        return self.device("ui-api-kiosk", "kiosk")
+
+    def window_for(self, category: str) -> int:
+        """A zone window that serves `category` (not a 无差别 one, so the test knows what it calls)."""
+        windows = self.api("GET", "/hall", self.supervisor)["windows"]
+        return next(w["number"] for w in windows if category in w["categories"])
+
+    def clerk_at(self, window: int, name: str = "ui-clerk") -> str:
+        token = self.staff(name, "clerk", "--display-name", "王小明", "--staff-no", "1024")
+        self.api("POST", f"/windows/{window}/sign-in", token, json={"post": "A"})
+        return token
+
+    def issue(self, category: str = "A", **body) -> dict:
+        return self.api("POST", "/tickets", self.kiosk, json={"category": category, **body}, expect=201)["ticket"]
 
     def login(self, name: str) -> str:
         return self.api("POST", "/auth/login", json={"username": name, "password": PASSWORD})["token"]
