@@ -28,27 +28,41 @@ class HallView:
         self.windows: dict[int, dict[str, Any]] = {}
         self.queues: dict[str, dict[str, Any]] = {}
         self.calls: deque[Call] = deque(maxlen=RECENT_CALLS)
-        self.last_finished: dict[int, str] = {}
+        self.last_finished: dict[int, str | int] = {}
         self.seqs: dict[str, int] = {}
         self.synced = False
 
     def apply_snapshot(self, snapshot: dict[str, Any]) -> None:
-        hall = snapshot.get("hall", snapshot)
-        self.hall_name = hall.get("name", self.hall_name) or self.hall_name
-        self.announce = hall.get("announce", self.announce) or self.announce
+        """Takes a `snapshot` event or a `GET /hall` body (wrapped as {"hall": body})."""
+        state = _dict(snapshot.get("hall"))
+        about = _dict(state.get("hall")) or state
+        self.hall_name = str(about.get("name") or self.hall_name)
+        self.announce = str(about.get("announce") or self.announce)
         known_zones = {number: window.get("zone") for number, window in self.windows.items()}
         self.windows = {}
-        for window in hall.get("windows", []):
-            self._put_window(window, known_zones.get(window.get("number")))
-        self.queues = {queue["category"]: dict(queue) for queue in hall.get("queues", []) if "category" in queue}
-        self.calls = deque(
-            (Call(w["ticket"]["number"], n, w.get("zone")) for n, w in self.windows.items() if self._shows_ticket(w)),
-            maxlen=RECENT_CALLS,
-        )
-        self.seqs = {}
-        if isinstance(snapshot.get("stream"), str) and isinstance(snapshot.get("seq"), int):
-            self.seqs[snapshot["stream"]] = snapshot["seq"]
+        for window in state.get("windows") or []:
+            if isinstance(window, dict):
+                self._put_window(window, known_zones.get(window.get("number")))
+        self.queues = {q["category"]: dict(q) for q in state.get("queues") or []
+                       if isinstance(q, dict) and isinstance(q.get("category"), str)}
+        self.calls = deque(maxlen=RECENT_CALLS)
+        recent = [self._call_of(c) for c in state.get("recent_calls") or [] if isinstance(c, dict)]
+        if not any(recent):
+            recent = [Call(w["ticket"]["number"], n, w.get("zone")) for n, w in self.windows.items()
+                      if self._shows_ticket(w)]
+        self.calls.extend(call for call in recent if call and call not in self.calls)
+        streams = _dict(snapshot.get("streams"))
+        if isinstance(snapshot.get("stream"), str):
+            streams = {**streams, snapshot["stream"]: snapshot.get("seq")}
+        self.seqs = {stream: seq for stream, seq in streams.items() if isinstance(seq, int)}
         self.synced = True
+
+    @staticmethod
+    def _call_of(payload: dict[str, Any]) -> Call | None:
+        ticket, number, zone = _dict(payload.get("ticket")), payload.get("window"), payload.get("zone")
+        if not isinstance(number, int) or not isinstance(ticket.get("number"), str):
+            return None
+        return Call(ticket["number"], number, zone if isinstance(zone, str) else None)
 
     def in_sequence(self, payload: dict[str, Any]) -> bool:
         """False when an event of a stream was missed: the view needs a resync."""
@@ -64,13 +78,12 @@ class HallView:
     def apply(self, event: str, payload: dict[str, Any]) -> Call | None:
         """Applies one event; returns the call it made, if it was one."""
         if event == "ticket.called":
-            ticket, number, zone = _dict(payload.get("ticket")), payload.get("window"), payload.get("zone")
-            if not isinstance(number, int) or not isinstance(ticket.get("number"), str):
+            call = self._call_of(payload)
+            if call is None:
                 return None
-            window = self.windows.setdefault(number, {"number": number, "state": "busy"})
-            window["ticket"] = ticket
-            window.setdefault("zone", zone)
-            call = Call(ticket["number"], number, zone if isinstance(zone, str) else window.get("zone"))
+            window = self.windows.setdefault(call.window, {"number": call.window, "state": "busy"})
+            window["ticket"] = payload["ticket"]
+            window.setdefault("zone", call.zone)
             if call in self.calls:
                 self.calls.remove(call)
             self.calls.appendleft(call)
@@ -84,10 +97,16 @@ class HallView:
         return None
 
     def waiting_for(self, number: int) -> int:
-        """Tickets waiting in the window's zone (what its keypad display can show)."""
-        zone = self.windows.get(number, {}).get("zone")
-        return sum(q["waiting"] for q in self.queues.values()
-                   if isinstance(q.get("waiting"), int) and (zone is None or q.get("zone") == zone))
+        """Tickets waiting in the categories the window serves ("*": all), else in its zone."""
+        window = self.windows.get(number, {})
+        categories, zone = window.get("categories"), window.get("zone")
+
+        def served(queue: dict[str, Any]) -> bool:
+            if isinstance(categories, list):
+                return "*" in categories or queue.get("category") in categories
+            return zone is None or queue.get("zone") == zone
+
+        return sum(q["waiting"] for q in self.queues.values() if isinstance(q.get("waiting"), int) and served(q))
 
     def current_number(self, number: int) -> str:
         window = self.windows.get(number, {})
@@ -112,7 +131,7 @@ class HallView:
             number = number.get("number")
         if number is None:
             number = ticket.get("window")
-        if not isinstance(number, int) or not isinstance(ticket.get("id"), str):
+        if not isinstance(number, int) or not isinstance(ticket.get("id"), (str, int)):
             return
         if event in ("ticket.finished", "evaluation.requested"):
             self.last_finished[number] = ticket["id"]

@@ -56,9 +56,11 @@ class Agent:
         self.link.start()
 
     def stop(self) -> None:
+        for worker in self.workers:
+            worker.request_stop()
         self.link.stop()
         for worker in self.workers:
-            worker.stop()
+            worker.join(timeout=5)
 
     def query(self, question: Callable[[HallView], T]) -> T:
         with self._lock:

@@ -67,10 +67,12 @@ class DeviceWorker:
     def start(self) -> None:
         self._thread.start()
 
-    def stop(self) -> None:
+    def request_stop(self) -> None:
         self.stopped.set()
         self.wake.set()
-        self._thread.join(timeout=5)
+
+    def join(self, timeout: float) -> None:
+        self._thread.join(timeout)
 
     def step(self) -> None:
         raise NotImplementedError
