@@ -73,9 +73,9 @@ class HallContext:
         """A keyed hash of an ID number: enough to spot a second ticket, useless if leaked."""
         return hmac.new(self.options.secret, id_number.strip().upper().encode(), hashlib.sha256).hexdigest()
 
-    def present(self, uow: UnitOfWork, ticket: Ticket, tz: str) -> dict:
+    def present(self, uow: UnitOfWork, ticket: Ticket, tz: str, categories: dict | None = None) -> dict:
         """The contract's ticket, with people ahead and the estimated wait."""
-        category = uow.layout.category(ticket.category)
+        category = categories[ticket.category] if categories else uow.layout.category(ticket.category)
         ahead = uow.tickets.ahead(ticket)
         wait = 0
         if ahead:

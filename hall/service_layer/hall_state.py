@@ -4,7 +4,7 @@ from __future__ import annotations
 from hall.domain.issuing import business_date, estimated_wait_s, state_of
 from hall.service_layer.actors import Actor
 from hall.service_layer.context import HallContext
-from hall.service_layer.messages import window_payload
+from hall.service_layer.messages import window_payloads
 from hall.service_layer.views import alarm_view, category_view, iso, queue_view
 
 RECENT_CALLS = 10
@@ -16,10 +16,11 @@ def hall(ctx: HallContext, actor: Actor | None = None) -> dict:
     with ctx.transaction() as uow:
         s = ctx.settings(uow)
         categories = uow.layout.categories()
+        by_code = {c.code: c for c in categories}
         stats = uow.tickets.queue_stats()
-        windows = [window_payload(ctx, uow, w, s.timezone) for w in uow.windows.all()]
+        windows = window_payloads(ctx, uow, uow.windows.all(), s.timezone)
         zone_of = {w["number"]: w["zone"] for w in windows}
-        recent = [{"ticket": ctx.present(uow, t, s.timezone), "window": t.window, "zone": zone_of.get(t.window),
+        recent = [{"ticket": ctx.present(uow, t, s.timezone, by_code), "window": t.window, "zone": zone_of.get(t.window),
                    "announce": s.announce.format(number=t.display_number, window=t.window),
                    "at": iso(t.called_at, s.timezone)}
                   for t in uow.tickets.recent_calls(RECENT_CALLS) if t.window is not None]

@@ -12,9 +12,18 @@ EVERYONE_WHO_WATCHES = frozenset({ev.STAFF, ev.DISPLAYS, ev.AGENTS})
 
 
 def window_payload(ctx: HallContext, uow: UnitOfWork, window: Window, tz: str) -> dict:
-    clerk = uow.accounts.staff(window.clerk) if window.clerk else None
-    current = uow.tickets.get(window.current_ticket) if window.current_ticket else None
-    return window_view(window, clerk, ctx.present(uow, current, tz) if current else None)
+    return window_payloads(ctx, uow, [window], tz)[0]
+
+
+def window_payloads(ctx: HallContext, uow: UnitOfWork, windows: list[Window], tz: str) -> list[dict]:
+    """Windows with their clerks and current tickets, loaded in a few queries however many."""
+    staff = uow.accounts.staff_many(w.clerk for w in windows)
+    current = uow.tickets.many([w.current_ticket for w in windows if w.current_ticket])
+    categories = {c.code: c for c in uow.layout.categories()} if current else None
+    return [window_view(w, staff.get(w.clerk),
+                        ctx.present(uow, current[w.current_ticket], tz, categories)
+                        if w.current_ticket in current else None)
+            for w in windows]
 
 
 def window_updated(ctx: HallContext, uow: UnitOfWork, window: Window, tz: str) -> None:
