@@ -171,13 +171,16 @@ def browser():
 
 @pytest.fixture()
 def open_page(browser):
-    """open_page(url, width, height, touch=False): a page in its own context, like its own device."""
+    """open_page(url, width, height): a page in its own context, like its own device; with
+    clock=True its time can be moved on (page.clock.fast_forward)."""
     contexts = []
 
-    def open_(url: str, width: int = 1280, height: int = 800, touch: bool = False):
+    def open_(url: str, width: int = 1280, height: int = 800, touch: bool = False, clock: bool = False):
         context = browser.new_context(viewport={"width": width, "height": height}, has_touch=touch,
                                       locale="zh-CN", timezone_id="Asia/Shanghai")
         contexts.append(context)
+        if clock:
+            context.clock.install()
         page = context.new_page()
         page.set_default_timeout(10000)
         page.goto(url)

@@ -14,7 +14,7 @@ def test_a_clerks_day(hall, open_page):
     numbers = [hall.issue("A")["number"] for _ in range(4)]
     assert numbers == ["A001", "A002", "A003", "A004"]
 
-    page = open_page(f"{hall.url}/counter/", 1440, 900)
+    page = open_page(f"{hall.url}/counter/", 1440, 900, clock=True)
     expect(page.locator("#login-username")).to_be_visible()
     screenshots(page, "counter-login", "#login-username")
     page.fill("#login-username", "ui-clerk")
@@ -41,6 +41,12 @@ def test_a_clerks_day(hall, open_page):
     expect(page.locator("#service-timer")).to_have_attribute("data-level", "ok")
     expect(page.locator("#queue li")).to_have_count(3)
     screenshots(page, "counter-serving", "#current-number")
+    # 限时办结: amber from 80 % of the category's 20 minutes, red past them.
+    page.clock.fast_forward("16:30")
+    expect(page.locator("#service-timer")).to_have_attribute("data-level", "amber")
+    page.clock.fast_forward("04:00")
+    expect(page.locator("#service-timer")).to_have_attribute("data-level", "red")
+    expect(page.locator("body")).to_have_attribute("data-conn", "online")
     page.click("#act-finish")
     expect(page.locator("#current.empty")).to_be_visible()
 

@@ -1,0 +1,85 @@
+import pytest
+from playwright.sync_api import expect
+
+from conftest import PASSWORD, screenshots
+from test_kiosk import agent_for
+
+pytestmark = pytest.mark.browser
+
+
+def login(page, name):
+    page.fill("#login-username", name)
+    page.fill("#login-password", PASSWORD)
+    page.click("#login-submit")
+
+
+def test_console_shows_an_alarm_and_changes_a_window(hall, open_page):
+    window = hall.window_for("A")
+    clerk = hall.clerk_at(window)
+    hall.supervisor  # noqa: B018 - the account the page logs in with
+    page = open_page(f"{hall.url}/console/", 1600, 1000)
+    login(page, "ui-supervisor")
+    expect(page.locator(f'tr[data-window="{window}"]')).to_contain_text("王小明")
+
+    # A printer runs out of paper: an alarm, which the supervisor acknowledges.
+    hall.device("ui-kiosk", "kiosk")
+    agent, _ = agent_for(hall, "ui-kiosk")
+    agent.call("device.status", {"device": "ui-printer", "state": "paper_out"}, timeout=10)
+    alarm = page.locator('#alarm-list li[data-kind="device"]')
+    expect(alarm).to_contain_text("ui-printer")
+
+    # A visitor who missed the call is put back in the queue.
+    ticket = hall.issue("A")
+    hall.api("POST", f"/windows/{window}/call-next", clerk)
+    hall.api("POST", f"/windows/{window}/no-show", clerk)
+    missed = page.locator(f'#no-show-list li[data-ticket="{ticket["id"]}"]')
+    expect(missed).to_contain_text("A001")
+    screenshots(page, "console-live", "#alarm-list li")
+
+    alarm.locator("button.ack").click()
+    expect(alarm).to_have_count(0)
+    assert all(a["kind"] != "device" for a in hall.api("GET", "/hall", hall.supervisor)["alarms"])
+
+    missed.locator("button.reinstate").click()
+    expect(missed).to_have_count(0)
+    assert hall.api("GET", f"/tickets/{ticket['id']}", hall.supervisor)["ticket"]["status"] == "waiting"
+
+    # The window takes household registrations from now on.
+    page.locator(f'tr[data-window="{window}"] button.edit').click()
+    page.locator('.dialog label[data-category="A"] input').uncheck()
+    page.locator('.dialog label[data-category="B"] input').check()
+    page.click("#save-categories")
+    expect(page.locator(f'tr[data-window="{window}"] .serves')).to_have_text("户籍与出入境")
+    windows = hall.api("GET", "/hall", hall.supervisor)["windows"]
+    assert next(w for w in windows if w["number"] == window)["categories"] == ["B"]
+    agent.disconnect()
+
+
+def test_daily_report_with_charts_and_downloads(hall, open_page):
+    window = hall.window_for("A")
+    clerk = hall.clerk_at(window)
+    for _ in range(3):
+        hall.issue("A")
+        hall.api("POST", f"/windows/{window}/call-next", clerk)
+        hall.api("POST", f"/windows/{window}/finish", clerk)
+    hall.supervisor  # noqa: B018
+    page = open_page(f"{hall.url}/console/", 1600, 1100)
+    login(page, "ui-supervisor")
+    page.click("#tab-report")
+    expect(page.locator('.total[data-figure="tickets"] strong')).to_have_text("3")
+    expect(page.locator("#chart-arrivals")).to_be_visible()
+    expect(page.locator("#chart-waits")).to_be_visible()
+    screenshots(page, "console-report", "#chart-arrivals")
+    for fmt in ("csv", "xlsx"):
+        with page.expect_download() as info:
+            page.click(f"#report-{fmt}")
+        download = info.value
+        assert download.suggested_filename.endswith(f".{fmt}")
+        assert download.path().stat().st_size > 50
+
+
+def test_only_supervisors_get_in(hall, open_page):
+    hall.staff("ui-clerk", "clerk")
+    page = open_page(f"{hall.url}/console/", 1280, 800)
+    login(page, "ui-clerk")
+    expect(page.locator(".form-error")).to_have_text("没有权限执行此操作")

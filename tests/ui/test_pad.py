@@ -1,0 +1,52 @@
+import pytest
+from playwright.sync_api import expect
+
+from conftest import screenshots
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_rating_on_the_pad(hall, open_page):
+    window = hall.window_for("A")
+    clerk = hall.clerk_at(window)
+    token = hall.device("ui-pad", "pad", window=window)
+    pad = open_page(f"{hall.url}/pad/{window}/?token={token}", 1280, 800, touch=True)
+    expect(pad.locator("#pad-clerk")).to_contain_text("王小明")
+    screenshots(pad, "pad-idle", "#pad-clerk")
+
+    ticket = hall.issue("A")
+    hall.api("POST", f"/windows/{window}/call-next", clerk)
+    hall.api("POST", f"/windows/{window}/finish", clerk)
+    expect(pad.locator("button.level")).to_have_count(5)
+    expect(pad.locator("button.level").first).to_have_text("非常满意")
+    screenshots(pad, "pad-rate", "button.level")
+
+    # A bad rating asks why before it is sent.
+    pad.locator('button.level[data-level="2"]').tap()
+    pad.locator("#pad-submit").tap()
+    expect(pad.locator(".form-error")).to_have_text("请至少选择一项")
+    pad.locator('button.reason[data-reason="attitude"]').tap()
+    pad.fill("#pad-comment", "态度生硬")
+    screenshots(pad, "pad-reasons", "button.reason")
+    pad.locator("#pad-submit").tap()
+    expect(pad.locator("#pad-thanks")).to_have_text("感谢您的评价！")
+    expect(pad.locator("#pad-clerk")).to_be_visible(timeout=10000)
+
+    again = hall.api("POST", "/evaluations", token, json={"ticket_id": ticket["id"], "level": 5}, expect=409)
+    assert again["error"]["code"] == "already_evaluated"
+    report = hall.api("GET", "/reports/daily", hall.supervisor, params={"format": "json"})
+    assert report["totals"]["level_2"] == 1
+
+
+def test_an_unanswered_request_lapses(hall, open_page):
+    window = hall.window_for("A")
+    clerk = hall.clerk_at(window)
+    token = hall.device("ui-pad", "pad", window=window)
+    pad = open_page(f"{hall.url}/pad/{window}/?token={token}", 1280, 800, clock=True)
+    expect(pad.locator("#pad-clerk")).to_be_visible()
+    hall.issue("A")
+    hall.api("POST", f"/windows/{window}/call-next", clerk)
+    hall.api("POST", f"/windows/{window}/finish", clerk)
+    expect(pad.locator("button.level")).to_have_count(5)
+    pad.clock.fast_forward("10:00")
+    expect(pad.locator("#pad-clerk")).to_be_visible()
