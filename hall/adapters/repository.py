@@ -269,9 +269,9 @@ class TicketRepository(Repository):
         spans = [(aware(b) - aware(a)).total_seconds() for a, b in rows if a and b]
         return sum(spans) / len(spans) if spans else None
 
-    def waiting_older_than(self, before: dt.datetime) -> list[Ticket]:
+    def waiting_queued_by(self, before: dt.datetime) -> list[Ticket]:
         return [self._ticket(r) for r in self.conn.execute(select(t.ticket).where(
-            t.ticket.c.status == TicketStatus.WAITING.value, t.ticket.c.queued_at < utc(before)))]
+            t.ticket.c.status == TicketStatus.WAITING.value, t.ticket.c.queued_at <= utc(before)))]
 
     def serving(self) -> list[Ticket]:
         return [self._ticket(r) for r in self.conn.execute(select(t.ticket).where(

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from hall.adapters.repository import aware
 from hall.domain import events as ev
-from hall.domain.errors import AlreadyEvaluated, EvaluationExpired, Forbidden, InvalidRequest, NotFound
+from hall.domain.errors import (AlreadyEvaluated, EvaluationExpired, Forbidden, InvalidRequest, InvalidTransition,
+                               NotFound)
 from hall.domain.events import Message
 from hall.domain.model import TicketStatus
 from hall.service_layer.actors import Actor, require
@@ -36,7 +37,7 @@ def evaluate(ctx: HallContext, actor: Actor, ticket_id: int, level: int, reasons
         if actor.kind == "pad" and actor.device.window != ticket.window:
             raise Forbidden(f"pad {actor.device.name} rates window {actor.device.window} only")
         if ticket.status is not TicketStatus.DONE:
-            raise InvalidRequest(f"ticket {ticket.display_number} is {ticket.status.value}, not done")
+            raise InvalidTransition(f"{ticket.display_number}号尚未办结 (ticket is {ticket.status.value}, not done)")
         if uow.evaluations.count_for(ticket.id):
             raise AlreadyEvaluated(f"{ticket.display_number}号已评价 (already evaluated)")
         request = uow.evaluations.request(ticket.id)

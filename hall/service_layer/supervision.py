@@ -44,7 +44,7 @@ def scan(ctx: HallContext) -> int:
         limits = [c.wait_alarm_min for c in categories.values() if c.wait_alarm_min]
         if limits:
             earliest = now - dt.timedelta(minutes=min(limits) * WARN_AT)
-            for ticket in uow.tickets.waiting_older_than(earliest):
+            for ticket in uow.tickets.waiting_queued_by(earliest):
                 limit = categories[ticket.category].wait_alarm_min
                 if not limit:
                     continue
