@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from hall.adapters.unit_of_work import UnitOfWork
 from hall.domain import events as ev
-from hall.domain.errors import AlreadyQueued, InvalidRequest, NotFound, UnknownCategory
+from hall.domain.errors import AlreadyQueued, Forbidden, InvalidRequest, NotFound, UnknownCategory
 from hall.domain.events import Message
 from hall.domain.issuing import business_date, check_can_issue, mask_name
 from hall.domain.model import Priority, Ticket
@@ -58,6 +58,9 @@ def _issue(ctx, actor, category, priority, appointment_code, idempotency_key, id
         cat = uow.layout.category(category)
         if cat is None:
             raise UnknownCategory(f"没有这个业务类别：{category}", category=category)
+        if actor.device and actor.device.zone and actor.device.zone != cat.zone:
+            raise Forbidden(f"本机只办理本区业务，{cat.name}请到对应区域取号 "
+                            f"(this {actor.kind} serves zone {actor.device.zone} only)")
         day = business_date(now, tz)
         check_can_issue(cat, now, tz, uow.tickets.issued_count(day, cat.code))
         holder = holder_key = None

@@ -4,7 +4,7 @@ import copy
 import pytest
 
 from hall import layout
-from hall.domain.errors import AlreadyQueued, WindowBusy
+from hall.domain.errors import AlreadyQueued, Forbidden, WindowBusy
 from hall.service_layer import hall_state, layout_loader, tickets, windows
 from tests.service.conftest import LAYOUT
 
@@ -81,3 +81,10 @@ def test_one_open_ticket_per_id_card_and_category(hall):
     with hall.ctx.transaction() as uow:
         stored = uow.tickets.get(t["id"])
     assert card["number"] not in repr(stored) and "张小三" not in repr(stored)
+
+
+def test_a_zone_kiosk_issues_its_zones_categories_only(hall):
+    kiosk = hall.device("k-zh", "kiosk", zone="ZH")
+    with pytest.raises(Forbidden):
+        tickets.issue(hall.ctx, kiosk, category="A")
+    assert hall.published.named("ticket.issued") == []
