@@ -23,7 +23,7 @@ MAX_BODY = 64 * 1024
 def _validation_error(e):
     problems = [f"{'.'.join(str(p) for p in err['loc']) or 'body'}: {err['msg']}" for err in e.errors()]
     response, status = error_body("validation_error", "请求内容不正确 (invalid request): " + "; ".join(problems),
-                                  422, problems=problems)
+                                  422, {"problems": problems})
     response.status_code = status
     return response
 

@@ -29,14 +29,15 @@ def caller() -> Actor:
     return accounts.authenticate(ctx(), bearer_token())
 
 
-def error_body(code: str, message: str, status: int, **details):
+def error_body(code: str, message: str, status: int, details: dict | None = None):
+    # details is a dict, not **kwargs: an error's own details may carry a "status" or "code" key.
     body = {"error": {"code": code, "message": message, **({"details": details} if details else {})}}
     return jsonify(body), status
 
 
 def hall_error(e: errors.HallError):
     status = next((s for cls, s in STATUS.items() if isinstance(e, cls)), CONFLICT)
-    response, status = error_body(e.code, e.message, status, **e.details)
+    response, status = error_body(e.code, e.message, status, e.details)
     if isinstance(e, errors.TooManyAttempts):
         response.headers["Retry-After"] = str(e.details.get("retry_after", 60))
     return response, status
