@@ -82,8 +82,9 @@ export function connectLive({ auth, onSnapshot, events = {}, onRefused }) {
     fresh(snap);
     onSnapshot?.(snap);
   });
-  for (const [name, handler] of Object.entries(events)) {
-    socket.on(name, (payload) => fresh(payload) && handler(payload));
-  }
+  // Every event counts towards its stream's seq, also those this page does not show.
+  socket.onAny((name, payload) => {
+    if (name !== "snapshot" && fresh(payload)) events[name]?.(payload);
+  });
   return socket;
 }
