@@ -70,7 +70,12 @@ function latestPanel() {
 }
 
 function recentPanel() {
-  const calls = hall.recent_calls.filter(inZone).slice(1, 9);
+  // A recall repeats a call; the list shows each ticket once, at its latest call.
+  const seen = new Set();
+  const calls = hall.recent_calls.filter(inZone).filter((c) => {
+    const key = `${ticketNumber(c.ticket)}|${c.window}`;
+    return !seen.has(key) && seen.add(key);
+  }).slice(1, 9);
   return h("section.recent",
     h("h2", t("lobby.recent")),
     h("ol#recent-calls", calls.map((c) => h("li",

@@ -29,7 +29,7 @@ def test_a_call_on_the_lobby_and_window_screens_and_in_the_voice_queue(hall, ope
     expect(lobby.locator("#latest .announce")).to_have_text(announce)
     expect(lobby.locator(f'#window-grid [data-window="{window}"] .win-now')).to_have_text("A001")
     expect(lobby.locator('#queue-list [data-category="A"] .q-count')).to_have_text("1 人")
-    first = lobby.locator('#voice-queue li[data-number="A001"]')
+    first = lobby.locator('#voice-queue li[data-number="A001"][data-recall="false"]')
     expect(first).to_have_count(1)
     expect(first).to_have_attribute("data-state", HEARD)
     expect(first).to_have_attribute("data-text", announce)
