@@ -8,7 +8,6 @@ A reader without a category hands the card to its kiosk through the server
 
 from __future__ import annotations
 
-import time
 from typing import Callable
 
 from devices.agent.server import HallApi
@@ -17,7 +16,6 @@ from devices.config import CardReaderConfig
 from devices.interfaces import DeviceState, IdCard
 
 POLL_S = 0.3
-SAME_CARD_S = 5.0
 
 
 def masked(name: str) -> str:
@@ -28,27 +26,20 @@ def masked(name: str) -> str:
 
 
 class CardReaderWorker(DeviceWorker):
-    def __init__(self, config: CardReaderConfig, status: StatusBoard, api: HallApi,
-                 emit: Callable[[str, dict], bool], clock: Callable[[], float] = time.monotonic):
+    def __init__(self, config: CardReaderConfig, status: StatusBoard, api: HallApi, emit: Callable[[str, dict], bool]):
         super().__init__(config.name, lambda: config.driver, status)
         self.config = config
         self._api = api
         self._emit = emit
-        self._clock = clock
-        self._last: tuple[str, float] | None = None
 
     def step(self) -> None:
+        # Readers report a card once until it is laid again, and the server refuses a second
+        # open ticket per person and category, so a card read twice needs no debouncing here.
         card = self.driver.read_card()
         self.status.report(self.name, DeviceState.OK)
-        if card is not None and not self._repeated(card):
+        if card is not None:
             self.use(card)
         self.pause(POLL_S)
-
-    def _repeated(self, card: IdCard) -> bool:
-        now = self._clock()
-        repeated = self._last is not None and self._last[0] == card.number and now - self._last[1] < SAME_CARD_S
-        self._last = (card.number, now)
-        return repeated
 
     def use(self, card: IdCard) -> None:
         id_card = {"number": card.number, "name": card.name}

@@ -82,7 +82,9 @@ class KeypadWorker(DeviceWorker):
         reply = self._api.post("/evaluations", body)
         if reply.ok or reply.error_code == "already_evaluated":
             self._query(lambda view: view.last_finished.pop(window, None))
-        if not reply.ok:
+        if reply.ok:
+            log.info("%s: window %d rated %d", self.name, window, level)
+        else:
             log.warning("%s: rating at window %d refused: %s", self.name, window, reply.error_code)
 
     def _write_displays(self) -> None:

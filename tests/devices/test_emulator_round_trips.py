@@ -16,7 +16,7 @@ from devices.protocols.keypad485 import Keypad485Bus
 from devices.protocols.onbon_bx import OnbonScreen
 from devices.protocols.strip485 import Strip485Screen
 
-from conftest import wait_until
+from device_helpers import wait_until
 
 TICKET = PrintedTicket(hall_name="示例市民中心", category_name="社保医保", number="B007", ahead=2,
                        issued_at="2026-11-23T10:00:00+08:00", track_url="http://127.0.0.1:8000/t/xyz")
