@@ -55,7 +55,7 @@ def create_app(ctx: HallContext, *, message_queue: str | None = None, async_mode
     app.extensions["hall"] = ctx
     app.register_api(api)
     app.register_blueprint(web_ui.blueprint)
-    app.register_blueprint(voice_api.blueprint)
+    app.register_api(voice_api.blueprint)
 
     @app.errorhandler(HallError)
     def _hall_error(e):

@@ -7,11 +7,14 @@ from __future__ import annotations
 import os
 import subprocess
 
-from flask import Blueprint, Response, current_app, jsonify, request, send_file
+from flask import Response, current_app, jsonify, request, send_file
+from flask_openapi3 import APIBlueprint, Tag
 
 from hall.voice import MAX_TEXT, Announcer, VoiceUnavailable
 
-blueprint = Blueprint("voice_api", __name__, url_prefix="/api/v1")
+# An APIBlueprint so that the OpenAPI document lists it like every other /api/v1 route.
+blueprint = APIBlueprint("voice_api", __name__, url_prefix="/api/v1")
+tag = Tag(name="voice", description="语音 Announcements as audio")
 
 
 def _error(status: int, code: str, message: str) -> Response:
@@ -33,7 +36,8 @@ def announcer() -> Announcer:
     return app.extensions["hall_voice"]
 
 
-@blueprint.get("/voice")
+@blueprint.get("/voice", tags=[tag], security=[],
+               summary=f"The announcement `text` as WAV (at most {MAX_TEXT} characters)")
 def voice() -> Response:
     text = request.args.get("text", "").strip()
     if not text or len(text) > MAX_TEXT:
@@ -45,4 +49,5 @@ def voice() -> Response:
     except (subprocess.SubprocessError, OSError) as exc:
         current_app.logger.warning("voice rendering failed for %r: %s", text, exc)
         return _error(503, "voice_unavailable", "语音合成失败 (voice rendering failed)")
-    return send_file(path, mimetype="audio/wav", max_age=86400)
+    # Absolute: send_file resolves a relative path against the package, not the working directory.
+    return send_file(os.path.abspath(path), mimetype="audio/wav", max_age=86400)
