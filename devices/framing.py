@@ -15,6 +15,15 @@ F = TypeVar("F")
 
 
 @dataclass(frozen=True)
+class AddressedFrame:
+    """A bus frame: which device, what command (or function), its data."""
+
+    address: int
+    command: int
+    data: bytes
+
+
+@dataclass(frozen=True)
 class Scan(Generic[F]):
     """What a protocol made of the bytes at a header: a frame of `size` bytes, or a bad one."""
 

@@ -7,9 +7,8 @@ as the acknowledgement the keypads wait for.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
-from devices.framing import BAD, Scan, StreamDecoder
+from devices.framing import BAD, AddressedFrame as Frame, Scan, StreamDecoder
 from devices.interfaces import DeviceError, KeyPress
 from devices.links import open_link
 
@@ -26,15 +25,8 @@ CONFIRMED_DIGITS = {0x06: "no_show"}
 CONFIRM = 0x0F
 
 
-@dataclass(frozen=True)
-class Frame:
-    address: int
-    func: int
-    data: bytes
-
-
 def encode(frame: Frame) -> bytes:
-    body = bytes([frame.address, frame.func]) + frame.data
+    body = bytes([frame.address, frame.command]) + frame.data
     if len(body) > 255:
         raise ValueError("keypad frame data longer than 253 bytes")
     return bytes([0xFF, 0x68, len(body), len(body), 0x68]) + body + bytes([sum(body) % 256, END])
@@ -63,7 +55,7 @@ def key_press(frame: Frame) -> KeyPress | None:
     """What a key frame asks for; None for keys we do not use (挂起, 回呼, 取消…)."""
     if not frame.data:
         return None
-    if frame.func == FUNC_EVALUATOR:
+    if frame.command == FUNC_EVALUATOR:
         return KeyPress(frame.address, "rate", frame.data[0])
     key, before = frame.data[-1], frame.data[:-1]
     if key == CONFIRM:
@@ -100,7 +92,7 @@ def display_frame(address: int, number: str, waiting: int) -> Frame:
 
 def read_display(frame: Frame) -> tuple[str, str] | None:
     """(waiting, ticket digits) as shown, blanks as spaces; None if not a display frame."""
-    if frame.func != FUNC_DISPLAY or len(frame.data) != 6:
+    if frame.command != FUNC_DISPLAY or len(frame.data) != 6:
         return None
     shown = "".join(" " if d == BLANK_DIGIT else str(d % 10) for d in frame.data)
     return shown[:3], shown[3:]

@@ -12,23 +12,15 @@ ADDR FF reaches every strip on the bus. CMD 01 shows DATA: GB2312 text, lines se
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 from typing import Sequence
 
-from devices.framing import BAD, Scan, StreamDecoder
+from devices.framing import BAD, AddressedFrame as Frame, Scan, StreamDecoder
 from devices.interfaces import DeviceError
 from devices.links import open_link
 
 HEADER = b"\xaa\x55"
 SHOW_TEXT = 0x01
 BROADCAST = 0xFF
-
-
-@dataclass(frozen=True)
-class Frame:
-    address: int
-    command: int
-    data: bytes
 
 
 def encode(frame: Frame) -> bytes:
