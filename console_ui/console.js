@@ -20,7 +20,7 @@ addStrings({
     "console.ack": "确认",
     "console.alarm.wait": "等候超时",
     "console.alarm.service_time": "办理超时",
-    "console.alarm.device": "设备离线",
+    "console.alarm.device": "设备故障",
     "console.windows": "窗口",
     "console.col.window": "窗口",
     "console.col.state": "状态",
@@ -74,7 +74,7 @@ addStrings({
     "console.ack": "Acknowledge",
     "console.alarm.wait": "Long wait",
     "console.alarm.service_time": "Service overdue",
-    "console.alarm.device": "Device offline",
+    "console.alarm.device": "Device fault",
     "console.windows": "Windows",
     "console.col.window": "Window",
     "console.col.state": "State",
@@ -337,7 +337,7 @@ function render() {
       langButton(),
       h("button#logout", { type: "button", onclick: () => logout("console") }, t("login.logout"))),
     tab === "live"
-      ? h("div.live", alarmsPanel(), windowsPanel(), h("div.live-lower", queuesPanel(), noShowPanel()))
+      ? h("div.live", alarmsPanel(), h("div.live-main", windowsPanel(), h("div.live-side", queuesPanel(), noShowPanel())))
       : reportView());
 }
 onLangChange(render);

@@ -109,6 +109,7 @@ function why() {
         const on = !view.reasons.includes(reason);
         view.reasons = on ? [...view.reasons, reason] : view.reasons.filter((r) => r !== reason);
         e.currentTarget.setAttribute("aria-pressed", String(on));
+        error.textContent = "";
       },
     }, t(`pad.reason.${key}`)))),
     comment,
