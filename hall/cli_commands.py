@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -28,7 +29,12 @@ def run(args) -> int:
 
 
 def _ctx(args, **kw):
-    return hall_context(database_url(args.db), **kw)
+    ctx = hall_context(database_url(args.db), **kw)
+    queue = os.environ.get("HALL_MESSAGE_QUEUE")
+    if queue:  # the screens of a running hall show what this command changes
+        from hall.adapters.socketio_publisher import external_publisher
+        ctx.publisher = external_publisher(queue)
+    return ctx
 
 
 def _load(ctx, path: str) -> None:

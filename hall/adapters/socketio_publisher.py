@@ -4,15 +4,24 @@ Every connection listens on one stream per kind of message it shows (its role's
 stream, plus its own kiosk or agent stream), and every message goes to a stream
 at most once, so a gap in a stream's ``seq`` means a missed message: the client
 refetches ``GET /hall``. Counters live in Redis when several nodes share one hall.
+
+A stream's ``seq`` never goes back: clients drop what they think they have seen
+already. So wherever the numbering may break (Redis lost its counters, or a node
+numbered on its own while Redis was away) it jumps ahead to the current time in
+milliseconds, which is past every number handed out before as long as a stream
+carries less than one message a millisecond. Clients see the jump as a gap and
+resync, which is exactly right after such a break.
 """
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import logging
 import threading
+import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+
+import socketio
 
 from hall.domain import events as ev
 from hall.domain.events import Message
@@ -47,57 +56,206 @@ def streams_for(message: Message) -> list[str]:
     return out
 
 
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
 class LocalSequence:
-    """Per-stream counters of one process (the embedded default)."""
+    """Per-stream counters of one process (the embedded default, and a node cut off from Redis)."""
 
     def __init__(self):
         self._lock = threading.Lock()
-        self._counters: dict[str, itertools.count] = defaultdict(lambda: itertools.count(1))
         self._last: dict[str, int] = defaultdict(int)
 
-    def next(self, stream: str) -> int:
+    def take(self, streams: list[str], floor: int = 0) -> list[int]:
+        """The next number of each stream, in order (a stream may repeat), at least ``floor + 1``."""
         with self._lock:
-            n = next(self._counters[stream])
-            self._last[stream] = n
-            return n
+            out = []
+            for stream in streams:
+                self._last[stream] = max(self._last[stream], floor) + 1
+                out.append(self._last[stream])
+            return out
 
     def current(self, stream: str) -> int:
         with self._lock:
             return self._last[stream]
 
+    def raise_to(self, stream: str, value: int) -> None:
+        with self._lock:
+            self._last[stream] = max(self._last[stream], value)
+
+    def high_water(self) -> dict[str, int]:
+        with self._lock:
+            return dict(self._last)
+
+
+# KEYS: the streams' counters, in order (a key may repeat); ARGV[i]: the lowest value key i
+# may take now, ARGV[#KEYS+1]: the current time in ms. A missing key means Redis lost it
+# (or the stream is new): start past every earlier number.
+_TAKE = """
+local now = tonumber(ARGV[#KEYS + 1])
+local out = {}
+for i, key in ipairs(KEYS) do
+  local v = redis.call('INCR', key)
+  local floor = tonumber(ARGV[i])
+  if v == 1 then floor = math.max(floor, now) end
+  if v <= floor then v = floor + 1; redis.call('SET', key, v) end
+  out[i] = v
+end
+return out
+"""
+# Reads a counter, creating a missing one at the given value so later numbers follow it.
+_CURRENT = """
+local v = redis.call('GET', KEYS[1])
+if not v then v = ARGV[1]; redis.call('SET', KEYS[1], v) end
+return tonumber(v)
+"""
+# Lifts counters to at least the given values: what this node handed out on its own.
+_RAISE = """
+for i, key in ipairs(KEYS) do
+  if tonumber(redis.call('GET', key) or 0) < tonumber(ARGV[i]) then redis.call('SET', key, ARGV[i]) end
+end
+return 0
+"""
+
 
 class RedisSequence:
-    """Per-stream counters shared by every node of a hall."""
+    """Per-stream counters shared by every node of a hall, numbering locally while Redis is away."""
 
     PREFIX = "hall:seq:"
 
     def __init__(self, url: str):
         import redis
         self._redis = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
-        self._fallback = LocalSequence()
+        self._take = self._redis.register_script(_TAKE)
+        self._current = self._redis.register_script(_CURRENT)
+        self._raise = self._redis.register_script(_RAISE)
+        self._local = LocalSequence()   # the highest number this node handed out or read, per stream
+        self._floor = 0                 # when numbering last broke, in ms: no stream falls below it
+        self._outage = False
 
-    def next(self, stream: str) -> int:
+    def take(self, streams: list[str]) -> list[int]:
+        high = self._local.high_water()
+        floor = now_ms() if self._outage else self._floor  # back from an outage: past every local number
         try:
-            return int(self._redis.incr(self.PREFIX + stream))
-        except Exception as e:  # Redis down: keep numbering locally; clients resync on the jump
-            log.warning("sequence counter in Redis unavailable (%s); numbering locally", e)
-            return self._fallback.next(stream)
+            values = [int(v) for v in self._take(keys=[self.PREFIX + s for s in streams],
+                                                 args=[max(high.get(s, 0), floor) for s in streams] + [now_ms()])]
+        except Exception as e:
+            if not self._outage:
+                log.warning("sequence counters in Redis unavailable (%s); numbering locally", e)
+                self._outage, self._floor = True, now_ms()
+            return self._local.take(streams, self._floor)
+        self._outage, self._floor = False, floor
+        for stream, value in zip(streams, values):
+            self._local.raise_to(stream, value)
+        return values
 
     def current(self, stream: str) -> int:
         try:
-            return int(self._redis.get(self.PREFIX + stream) or 0)
+            value = int(self._current(keys=[self.PREFIX + stream],
+                                      args=[max(self._local.current(stream), self._floor, now_ms())]))
         except Exception:
-            return self._fallback.current(stream)
+            return max(self._local.current(stream), self._floor)
+        value = max(value, self._floor)  # the next number this node hands out follows it
+        self._local.raise_to(stream, value)
+        return value
+
+    def recovered(self) -> None:
+        """Redis is back: no stream may fall behind what this node numbered meanwhile."""
+        high = self._local.high_water()
+        if high:
+            self._raise(keys=[self.PREFIX + s for s in high], args=list(high.values()))
+        self._floor = now_ms()
+
+
+class MessageQueue(socketio.RedisManager):
+    """The Redis manager of a node that keeps serving its own clients while Redis is away.
+
+    Emits reach this node's clients before they go to Redis, so an outage only cuts
+    the other nodes off; publishing then fails fast (short timeouts, one try a second
+    instead of two per emit), the outage is logged once and shown by ``status()``, and
+    once the listener is subscribed again ``on_recovered`` resyncs this node's clients,
+    which may have missed what other nodes sent meanwhile.
+    """
+
+    CHANNEL = "flask-socketio"      # where Flask-SocketIO servers listen
+    RETRY_S = 1.0
+    MAX_BACKOFF_S = 5.0             # Redis back means screens resync within this
+
+    def __init__(self, url: str, *, write_only: bool = False):
+        super().__init__(url, channel=self.CHANNEL, write_only=write_only,
+                         redis_options={"socket_connect_timeout": 2, "health_check_interval": 10})
+        self._publisher = None
+        self._down_since: float | None = None if write_only else time.time()  # up once subscribed
+        self._error = "not subscribed yet" if self._down_since else None
+        self._next_try = 0.0
+        self.on_recovered: Callable[[], None] | None = None
+
+    def status(self) -> dict:
+        down = self._down_since is not None
+        since = dt.datetime.fromtimestamp(self._down_since, dt.timezone.utc).isoformat(timespec="seconds") \
+            if down else None
+        return {"connected": not down, "down_since": since, "error": self._error}
+
+    def _down(self, error: Exception | str) -> None:
+        if self._down_since is None:
+            self._down_since = time.time()
+            log.error("message queue unavailable (%s): serving this node's clients only", error)
+        self._error = str(error)
+
+    def _publish(self, data):
+        if self._down_since is not None and time.monotonic() < self._next_try:
+            return None
+        try:
+            if self._publisher is None:
+                import redis
+                self._publisher = redis.Redis.from_url(self.redis_url, socket_timeout=2, socket_connect_timeout=2)
+            return self._publisher.publish(self.channel, self.json.dumps(data))
+        except Exception as e:
+            self._next_try = time.monotonic() + self.RETRY_S
+            self._down(e)
+            return None
+
+    def _redis_listen_with_retries(self):
+        backoff = self.RETRY_S
+        while True:
+            try:
+                self._redis_connect()
+                self.pubsub.subscribe(self.channel)
+                self._up()
+                backoff = self.RETRY_S
+                yield from self.pubsub.listen()
+            except Exception as e:
+                self._down(e)
+                time.sleep(backoff)
+                backoff = min(backoff * 2, self.MAX_BACKOFF_S)
+
+    def _up(self) -> None:
+        if self._down_since is None:
+            return
+        log.warning("message queue connected again after %.1f s", time.time() - self._down_since)
+        self._down_since, self._error, self._next_try = None, None, 0.0
+        if self.on_recovered:
+            self.server.start_background_task(self.on_recovered)
 
 
 class SocketIOPublisher:
-    def __init__(self, socketio, sequence):
-        self.socketio = socketio
+    def __init__(self, emit: Callable[..., object], sequence):
+        self.emit = emit
         self.sequence = sequence
 
     def publish(self, messages: Iterable[Message]) -> None:
-        for message in messages:
-            at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
-            for stream in streams_for(message):
-                payload = {**message.payload, "at": at, "stream": stream, "seq": self.sequence.next(stream)}
-                self.socketio.emit(message.name, payload, to=stream)
+        routed = [(message, stream) for message in messages for stream in streams_for(message)]
+        if not routed:
+            return
+        seqs = self.sequence.take([stream for _, stream in routed])
+        at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
+        for (message, stream), seq in zip(routed, seqs):
+            self.emit(message.name, {**message.payload, "at": at, "stream": stream, "seq": seq}, to=stream)
+
+
+def external_publisher(url: str) -> SocketIOPublisher:
+    """For processes outside the server (the CLI, a night job): emits reach every node's clients."""
+    manager = MessageQueue(url, write_only=True)
+    return SocketIOPublisher(lambda event, data, to: manager.emit(event, data, namespace="/", room=to),
+                             RedisSequence(url))

@@ -5,10 +5,10 @@ import logging
 from typing import Annotated, Literal
 
 from flask import request
-from flask_socketio import SocketIO, emit, join_room
+from flask_socketio import SocketIO, join_room
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from hall.adapters.socketio_publisher import LocalSequence, RedisSequence, SocketIOPublisher
+from hall.adapters.socketio_publisher import LocalSequence, MessageQueue, RedisSequence, SocketIOPublisher
 from hall.domain.errors import HallError
 from hall.service_layer import accounts, hall_state, printing, supervision, tickets
 from hall.service_layer.actors import Actor
@@ -64,20 +64,33 @@ def streams_of(actor: Actor | None, track: bool = False) -> list[str]:
 
 
 def init_realtime(app, ctx: HallContext, *, message_queue: str | None, async_mode: str) -> SocketIO:
-    socketio = SocketIO(app, async_mode=async_mode, message_queue=message_queue, cors_allowed_origins="*",
+    queue = MessageQueue(message_queue) if message_queue else None
+    socketio = SocketIO(app, async_mode=async_mode, client_manager=queue, cors_allowed_origins="*",
                         max_http_buffer_size=MAX_MESSAGE,
                         logger=False, engineio_logger=False)
     sequence = RedisSequence(message_queue) if message_queue else LocalSequence()
-    ctx.publisher = SocketIOPublisher(socketio, sequence)
+    ctx.publisher = SocketIOPublisher(socketio.emit, sequence)
     connections: dict[str, tuple[Actor | None, list[str]]] = {}
-    app.extensions["hall_realtime"] = {"connections": connections, "message_queue": message_queue}
+    app.extensions["hall_realtime"] = {"connections": connections, "message_queue": queue}
 
     def actor_of_sid() -> Actor | None:
         entry = connections.get(request.sid)
         return entry[0] if entry else None
 
+    def tell(sid: str, event: str, data: dict) -> None:
+        # Meant for this client alone, which is on this node: no need to go through Redis.
+        socketio.emit(event, data, to=sid, ignore_queue=True)
+
     def fail(code: str, message: str):
-        emit("error", {"error": {"code": code, "message": message}})
+        tell(request.sid, "error", {"error": {"code": code, "message": message}})
+
+    def view_of(actor: Actor | None) -> dict | None:
+        return hall_state.hall(ctx, actor) if actor else None
+
+    def snapshot(streams: list[str], seqs: dict[str, int], view: dict | None) -> dict:
+        # Sequence numbers are read before the state, so no event falls between the two.
+        mine = {s: seqs[s] for s in streams}
+        return {"stream": streams[0], "seq": mine[streams[0]], "streams": mine, "hall": view}
 
     @socketio.on("connect")
     def on_connect(auth):
@@ -98,8 +111,27 @@ def init_realtime(app, ctx: HallContext, *, message_queue: str | None, async_mod
             join_room(stream)
         connections[request.sid] = (actor, streams)
         seqs = {s: sequence.current(s) for s in streams}
-        state = hall_state.hall(ctx, actor) if actor else None
-        emit("snapshot", {"stream": streams[0], "seq": seqs[streams[0]], "streams": seqs, "hall": state})
+        tell(request.sid, "snapshot", snapshot(streams, seqs, view_of(actor)))
+
+    def resync():
+        """After a message-queue outage every client here may have missed what other nodes
+        sent: each gets a fresh snapshot, as if it had reconnected."""
+        try:
+            sequence.recovered()
+            entries = list(connections.items())
+            seqs = {s: sequence.current(s) for _, (_, streams) in entries for s in streams}
+            views: dict[bool | None, dict | None] = {}
+            for sid, (actor, streams) in entries:
+                kind = actor.is_supervisor if actor else None  # the two views GET /hall gives
+                if kind not in views:
+                    views[kind] = view_of(actor)
+                tell(sid, "snapshot", snapshot(streams, seqs, views[kind]))
+            log.info("resynced %d clients after the message queue came back", len(entries))
+        except Exception:
+            log.exception("resync after the message queue came back failed")
+
+    if queue:
+        queue.on_recovered = resync
 
     @socketio.on("disconnect")
     def on_disconnect(*_):
@@ -151,5 +183,9 @@ def init_realtime(app, ctx: HallContext, *, message_queue: str | None, async_mod
 
 
 def health(app) -> dict:
+    """The node serves its own clients either way; without its message queue it is one hall no more."""
     rt = app.extensions["hall_realtime"]
-    return {"ok": True, "connections": len(rt["connections"]), "message_queue": bool(rt["message_queue"])}
+    queue: MessageQueue | None = rt["message_queue"]
+    mq = queue.status() if queue else None
+    return {"ok": True, "status": "degraded" if mq and not mq["connected"] else "ok",
+            "connections": len(rt["connections"]), "message_queue": mq}
