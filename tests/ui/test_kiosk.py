@@ -60,15 +60,30 @@ def test_issuing_by_touch(hall, open_page):
     agent.disconnect()
 
 
-def test_green_channel(hall, open_page):
+def test_green_channel_appointment_and_idle_return(hall, open_page):
     token = hall.device("ui-kiosk", "kiosk")
-    page = open_page(f"{hall.url}/kiosk/?token={token}", 1080, 1920, touch=True)
+    page = open_page(f"{hall.url}/kiosk/?token={token}", 1080, 1920, touch=True, clock=True)
     page.locator("button.mode.green").first.tap()
     page.locator('button.zone[data-zone="BDC"]').tap()
     expect(page.locator(".mode-note")).to_be_visible()
     page.locator('button.cat[data-category="A"]').tap()
     expect(page.locator("#ticket-number")).to_have_text("A001")
     expect(page.locator(".ticket-category .badge")).to_have_text("绿色通道")
+
+    # Nobody touches the screen: back to the start for the next visitor.
+    page.clock.fast_forward("00:31")
+    expect(page.locator("button.zone").first).to_be_visible()
+    expect(page.locator('button.mode.green[aria-pressed="true"]')).to_have_count(0)
+
+    page.locator("button.mode.appointment").first.tap()
+    for key in "2026":
+        page.locator("button.key", has_text=key).first.tap()
+    expect(page.locator("#appointment-code")).to_have_value("2026")
+    page.locator("button.next").tap()
+    expect(page.locator(".mode-note")).to_contain_text("2026")
+    page.locator('button.cat[data-category="B"]').tap()
+    expect(page.locator("#ticket-number")).to_have_text("B001")
+    expect(page.locator(".ticket-category .badge")).to_have_text("预约")
 
 
 def test_device_page_without_token_says_how_to_set_up(hall, open_page):
