@@ -43,6 +43,7 @@ class Agent:
         self.config = config
         self.link.on("snapshot", self._guard(self._snapshot))
         self.link.on("print.job", self._guard(self._print_job))
+        self.link.on("error", lambda payload=None: log.warning("server reports an error: %s", payload))
         for event in VIEW_EVENTS:
             self.link.on(event, self._guard(lambda payload, event=event: self._event(event, payload)))
 

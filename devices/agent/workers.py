@@ -63,6 +63,7 @@ class DeviceWorker:
         self.wake = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"device-{name}", daemon=True)
         self._backoff = 1.0
+        self._dropped = 0
 
     def start(self) -> None:
         self._thread.start()
@@ -88,6 +89,7 @@ class DeviceWorker:
                 if self.driver is None:
                     self.driver = self._open_driver()
                 self.step()
+                self._note_dropped()
                 self._backoff = 1.0
             except DeviceError as e:
                 self._fault(e.state, str(e))
@@ -95,6 +97,13 @@ class DeviceWorker:
                 log.exception("%s: unexpected failure", self.name)
                 self._fault(DeviceState.OFFLINE if isinstance(e, OSError) else DeviceState.ERROR, str(e))
         self._close()
+
+    def _note_dropped(self) -> None:
+        dropped = getattr(self.driver, "dropped", 0)
+        if dropped > self._dropped:
+            log.warning("%s: dropped %d garbled, truncated or bad-checksum frame(s), %d since it was opened",
+                        self.name, dropped - self._dropped, dropped)
+        self._dropped = dropped
 
     def _fault(self, state: DeviceState, detail: str) -> None:
         self.status.report(self.name, state, detail)
@@ -109,3 +118,4 @@ class DeviceWorker:
             except Exception:  # closing a broken device may fail in as many ways as using it
                 log.debug("%s: close failed", self.name, exc_info=True)
             self.driver = None
+            self._dropped = 0

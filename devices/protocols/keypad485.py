@@ -7,7 +7,6 @@ as the acknowledgement the keypads wait for.
 
 from __future__ import annotations
 
-
 from devices.framing import BAD, AddressedFrame as Frame, Scan, StreamDecoder
 from devices.interfaces import DeviceError, KeyPress
 from devices.links import open_link

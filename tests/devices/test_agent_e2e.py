@@ -202,6 +202,9 @@ def test_a_call_shows_on_the_zone_board_and_the_window_strip(hall):
 def test_keypad_calls_pauses_and_rates(hall):
     hall.signed_in_clerk("clerk1", 1)
     number = hall.issue("A").json()["ticket"]["number"]
+    hall.keypads.send(b"\xff\x68\x03\x03\x68\x01\x01\x0c\x00\x16")  # a call key with a bad checksum
+    assert wait_until(lambda: "keypad-1: dropped 1 garbled" in hall.log(), 10), hall.log()
+    assert hall.window(1)["ticket"] is None
     hall.keypads.press(1, "call_next")
     assert wait_until(lambda: (hall.window(1)["ticket"] or {}).get("number") == number, 10), hall.log()
     digits = re.sub(r"\D", "", number)[-3:]

@@ -1,5 +1,7 @@
 """Pure codec tests: known frames byte for byte, and round trips."""
 
+from pathlib import Path
+
 import pytest
 
 from devices.emulators.escpos_printer import EscposDecoder
@@ -160,3 +162,10 @@ def test_gat467_read_reply_round_trip():
 def test_gat467_implausible_text_is_no_card():
     assert gat467.parse_read_reply(gat467.read_reply_data(b"\x00" * 256)) is None
     assert gat467.parse_read_reply(b"\x01") is None
+
+
+def test_the_examples_in_the_readme_are_right():
+    readme = (Path(__file__).parents[2] / "devices" / "README.md").read_text(encoding="utf-8")
+    strip = strip485.encode(strip485.show_text(1, ["1号窗口", "暂停服务"])).hex(" ").upper()
+    keypad = keypad485.encode(keypad485.display_frame(1, "A042", 13)).hex(" ").upper()
+    assert strip in " ".join(readme.split()) and keypad in readme
