@@ -1,11 +1,10 @@
 import "../ui_common/base.css";
 import "./display.css";
 import { api } from "../ui_common/api.js";
-import { deviceToken, missingToken } from "../ui_common/auth.js";
+import { startDevice } from "../ui_common/auth.js";
 import { h, replace, fmtClock, fmtDate } from "../ui_common/dom.js";
 import { createHall, ticketNumber } from "../ui_common/hallstate.js";
 import { addStrings, t, localName, onLangChange } from "../ui_common/i18n.js";
-import { connectLive } from "../ui_common/live.js";
 import { createVoiceQueue } from "./voice.js";
 
 addStrings({
@@ -148,17 +147,13 @@ async function loadCatalogue() {
 }
 
 async function start() {
-  const token = deviceToken("display");
-  if (!token) return missingToken(root);
-  document.body.classList.add("quiet-conn");
   await loadCatalogue();
   render();
   const refresh = (name) => (payload) => {
     apply[name](payload);
     render();
   };
-  connectLive({
-    auth: { token },
+  startDevice("display", root, {
     onSnapshot: (snap) => {
       reset(snap.hall);
       render();

@@ -1,11 +1,11 @@
 import "../ui_common/base.css";
 import "./display.css";
 import { api } from "../ui_common/api.js";
-import { deviceToken, missingToken } from "../ui_common/auth.js";
+import { startDevice } from "../ui_common/auth.js";
 import { h, replace, langButton } from "../ui_common/dom.js";
 import { createHall } from "../ui_common/hallstate.js";
 import { addStrings, t, onLangChange } from "../ui_common/i18n.js";
-import { connectLive, serverNow } from "../ui_common/live.js";
+import { serverNow } from "../ui_common/live.js";
 
 addStrings({
   zh: {
@@ -184,25 +184,17 @@ function render() {
 }
 onLangChange(render);
 
-function start() {
-  const token = deviceToken(`pad-${number}`);
-  if (!token) return missingToken(root);
-  document.body.classList.add("quiet-conn");
-  render();
-  connectLive({
-    auth: { token },
-    onSnapshot: (snap) => {
-      reset(snap.hall);
+render();
+startDevice(`pad-${number}`, root, {
+  onSnapshot: (snap) => {
+    reset(snap.hall);
+    if (view.name === "idle") render();
+  },
+  events: {
+    "evaluation.requested": onRequest,
+    "window.updated": (w) => {
+      apply["window.updated"](w);
       if (view.name === "idle") render();
     },
-    events: {
-      "evaluation.requested": onRequest,
-      "window.updated": (w) => {
-        apply["window.updated"](w);
-        if (view.name === "idle") render();
-      },
-    },
-  });
-}
-
-start();
+  },
+});

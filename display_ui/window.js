@@ -1,10 +1,9 @@
 import "../ui_common/base.css";
 import "./display.css";
-import { deviceToken, missingToken } from "../ui_common/auth.js";
+import { startDevice } from "../ui_common/auth.js";
 import { h, replace } from "../ui_common/dom.js";
 import { createHall, ticketNumber } from "../ui_common/hallstate.js";
 import { addStrings, t, onLangChange } from "../ui_common/i18n.js";
-import { connectLive } from "../ui_common/live.js";
 
 addStrings({
   zh: {
@@ -53,32 +52,24 @@ function render() {
 }
 onLangChange(render);
 
-function start() {
-  const token = deviceToken(`window-${number}`);
-  if (!token) return missingToken(root);
-  document.body.classList.add("quiet-conn");
-  render();
-  connectLive({
-    auth: { token },
-    onSnapshot: (snap) => {
-      reset(snap.hall);
+render();
+startDevice(`window-${number}`, root, {
+  onSnapshot: (snap) => {
+    reset(snap.hall);
+    render();
+  },
+  events: {
+    "window.updated": (w) => {
+      apply["window.updated"](w);
       render();
     },
-    events: {
-      "window.updated": (w) => {
-        apply["window.updated"](w);
-        render();
-      },
-      "ticket.called": (call) => {
-        if (call.window !== number) return;
-        const w = hall.windows.find((x) => x.number === number);
-        if (w) w.ticket = call.ticket;
-        flashUntil = Date.now() + FLASH_MS;
-        setTimeout(render, FLASH_MS + 50);
-        render();
-      },
+    "ticket.called": (call) => {
+      if (call.window !== number) return;
+      const w = hall.windows.find((x) => x.number === number);
+      if (w) w.ticket = call.ticket;
+      flashUntil = Date.now() + FLASH_MS;
+      setTimeout(render, FLASH_MS + 50);
+      render();
     },
-  });
-}
-
-start();
+  },
+});

@@ -2,10 +2,9 @@ import "../ui_common/base.css";
 import "./kiosk.css";
 import QRCode from "qrcode";
 import { api, newIntentKey } from "../ui_common/api.js";
-import { deviceToken, missingToken } from "../ui_common/auth.js";
+import { startDevice } from "../ui_common/auth.js";
 import { h, replace, fmtWait, langButton, notice, clearNotice } from "../ui_common/dom.js";
 import { addStrings, t, localName, onLangChange } from "../ui_common/i18n.js";
-import { connectLive } from "../ui_common/live.js";
 
 addStrings({
   zh: {
@@ -324,18 +323,8 @@ async function loadCatalogue() {
 }
 
 async function start() {
-  const token = deviceToken("kiosk");
-  if (!token) return missingToken(root);
-  try {
-    const me = await api("GET", "/me");
-    state.kioskZone = me.device?.zone || null;
-  } catch (err) {
-    notice(err.message, "error", 8000);
-  }
-  await loadCatalogue();
-  goHome();
-  connectLive({
-    auth: { token },
+  const live = startDevice("kiosk", root, {
+    screen: false,
     // Opening hours and quotas change with the clock too, so a fresh catalogue per snapshot.
     onSnapshot: loadCatalogue,
     events: {
@@ -356,6 +345,15 @@ async function start() {
       },
     },
   });
+  if (!live) return;
+  try {
+    const me = await api("GET", "/me");
+    state.kioskZone = me.device?.zone || null;
+  } catch (err) {
+    notice(err.message, "error", 8000);
+  }
+  await loadCatalogue();
+  goHome();
   setInterval(loadCatalogue, 60000);
 }
 

@@ -1,6 +1,7 @@
 import { api, useToken } from "./api.js";
 import { t } from "./i18n.js";
 import { h, replace, guarded } from "./dom.js";
+import { connectLive } from "./live.js";
 
 // A device page is opened once with ?token=…; the token is kept and removed from the
 // address bar so it is not copied along with the URL.
@@ -19,8 +20,16 @@ export function deviceToken(slot) {
   return token;
 }
 
-export function missingToken(root) {
-  replace(root, h("div.setup-needed", t("token.missing")));
+// A device page: its token, its live connection, or a plain word on how to set it up.
+// Screens nobody touches keep the connection badge faint while all is well.
+export function startDevice(slot, root, { screen = true, ...live }) {
+  const token = deviceToken(slot);
+  if (!token) {
+    replace(root, h("div.setup-needed", t("token.missing")));
+    return null;
+  }
+  if (screen) document.body.classList.add("quiet-conn");
+  return connectLive({ auth: { token }, ...live });
 }
 
 function staffKey(slot) {

@@ -204,21 +204,18 @@ def screenshot(page, name: str, lang: str) -> None:
 def screenshots(page, name: str, ready: str | None = None) -> None:
     """The page in Chinese and then in English, switched as a person would (or by reload on screens)."""
     screenshot(page, name, "zh")
+    set_lang(page, "en", ready)
+    screenshot(page, name, "en")
+    set_lang(page, "zh", ready)
+
+
+def set_lang(page, lang: str, ready: str | None) -> None:
     switch = page.locator(".lang-switch")
     if switch.count():
         switch.first.click()
     else:
-        page.evaluate("localStorage.setItem('hall.lang', 'en')")
+        page.evaluate(f"localStorage.setItem('hall.lang', '{lang}')")
         page.reload()
-    page.wait_for_function("document.documentElement.lang === 'en'")
-    if ready:
-        page.locator(ready).first.wait_for()
-    screenshot(page, name, "en")
-    if switch.count():
-        page.locator(".lang-switch").first.click()
-    else:
-        page.evaluate("localStorage.setItem('hall.lang', 'zh')")
-        page.reload()
-    page.wait_for_function("document.documentElement.lang === 'zh-CN'")
+    page.wait_for_function(f"document.documentElement.lang === '{'zh-CN' if lang == 'zh' else 'en'}'")
     if ready:
         page.locator(ready).first.wait_for()
