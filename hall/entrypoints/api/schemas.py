@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# Row ids are 32-bit integers in both databases; a larger one is refused here, not by the driver (a 500).
+RowId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
 class Body(BaseModel):
@@ -60,7 +62,7 @@ class CategoriesBody(Body):
 
 
 class EvaluationBody(Body):
-    ticket_id: Annotated[int, Field(ge=1)]
+    ticket_id: RowId
     level: Annotated[int, Field(ge=1, le=5)]
     reasons: Annotated[list[Literal["服务效率", "服务水平", "服务态度"]], Field(max_length=3)] = []
     comment: Annotated[str, StringConstraints(max_length=500)] | None = None
@@ -71,11 +73,11 @@ class WindowPath(BaseModel):
 
 
 class TicketPath(BaseModel):
-    ticket_id: Annotated[int, Field(ge=1)]
+    ticket_id: RowId
 
 
 class AlarmPath(BaseModel):
-    alarm_id: Annotated[int, Field(ge=1)]
+    alarm_id: RowId
 
 
 class TrackPath(BaseModel):
@@ -88,5 +90,5 @@ class ReportQuery(BaseModel):
 
 
 class EventsQuery(BaseModel):
-    since: Annotated[int, Field(ge=0)] = 0
+    since: Annotated[int, Field(ge=0, le=2**31 - 1)] = 0
     limit: Annotated[int, Field(ge=1, le=5000)] = 500
