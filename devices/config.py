@@ -28,8 +28,7 @@ class Device:
     connection: str
     options: dict[str, Any]
 
-    @property
-    def driver(self):
+    def open_driver(self):
         return _KINDS[type(self)][self.protocol](self.connection, **self.options)
 
 
@@ -125,8 +124,10 @@ class _Entry:
             raise self.error("protocol", f"unknown protocol {protocol!r} (known: {', '.join(sorted(kinds))})")
         connection = self.get("connection", str, required=True)
         options = {}
-        for option, (kind, default) in kinds[protocol].OPTIONS.items():
-            options[option] = self.get(option, kind, default)
+        for key, option in kinds[protocol].OPTIONS.items():
+            options[key] = self.get(key, option.kind, option.default)
+            if not option.valid(options[key]):
+                raise self.error(key, f"{options[key]!r} is not {option.rule}")
         return {"name": name, "protocol": protocol, "connection": connection, "options": options}
 
     def finish(self) -> None:

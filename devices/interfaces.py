@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
-from typing import Protocol, Sequence
+from typing import Any, Callable, NamedTuple, Protocol, Sequence
 
 
 class DeviceError(Exception):
@@ -17,6 +17,19 @@ class DeviceError(Exception):
     def __init__(self, message: str, state: "DeviceState | None" = None):
         super().__init__(message)
         self.state = state or DeviceState.OFFLINE
+
+
+class Option(NamedTuple):
+    """A driver option of the agent config: its type, default, and what values make sense."""
+
+    kind: type
+    default: Any
+    valid: Callable[[Any], bool] = lambda value: True
+    rule: str = ""
+
+
+def positive(value: float) -> bool:
+    return value > 0
 
 
 class DeviceState(str, Enum):

@@ -1,7 +1,7 @@
 """Protocol names, as written in the agent config, to the driver that speaks each.
 
 Every driver class takes `connection` plus the keyword options it lists in `OPTIONS`
-(name → (type, default)); the config checks those before anything is opened.
+(name → `Option`); the config checks those before anything is opened.
 """
 
 from devices.protocols.escpos_ticket import EscposPrinter

@@ -27,7 +27,7 @@ def masked(name: str) -> str:
 
 class CardReaderWorker(DeviceWorker):
     def __init__(self, config: CardReaderConfig, status: StatusBoard, api: HallApi, emit: Callable[[str, dict], bool]):
-        super().__init__(config.name, lambda: config.driver, status)
+        super().__init__(config, status)
         self.config = config
         self._api = api
         self._emit = emit

@@ -22,7 +22,7 @@ DISPLAY_REFRESH_S = 30.0
 class KeypadWorker(DeviceWorker):
     def __init__(self, config: KeypadConfig, status: StatusBoard, api: HallApi,
                  query: Callable[[Callable[[HallView], object]], object]):
-        super().__init__(config.name, lambda: config.driver, status)
+        super().__init__(config, status)
         self.config = config
         self._api = api
         self._query = query

@@ -55,7 +55,7 @@ def job_from_payload(payload: dict[str, Any], server: str, received: float) -> J
 class PrinterWorker(DeviceWorker):
     def __init__(self, config: PrinterConfig, status: StatusBoard, done: Callable[[dict], None],
                  clock: Callable[[], float] = time.time):
-        super().__init__(config.name, lambda: config.driver, status)
+        super().__init__(config, status)
         self.config = config
         self._done = done
         self._clock = clock

@@ -48,7 +48,7 @@ def flashes_for(config: ScreenConfig, call: Call) -> bool:
 
 class ScreenWorker(DeviceWorker):
     def __init__(self, config: ScreenConfig, status: StatusBoard):
-        super().__init__(config.name, lambda: config.driver, status)
+        super().__init__(config, status)
         self.config = config
         self._lock = threading.Lock()
         self._wanted: list[str] | None = None

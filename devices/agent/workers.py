@@ -10,6 +10,7 @@ import logging
 import threading
 from typing import Any, Callable
 
+from devices.config import Device
 from devices.interfaces import DeviceError, DeviceState
 
 log = logging.getLogger("hall.agent")
@@ -54,14 +55,14 @@ class StatusBoard:
 class DeviceWorker:
     """Runs one device. Subclasses implement `step()`, which waits for work itself."""
 
-    def __init__(self, name: str, open_driver: Callable[[], Any], status: StatusBoard):
-        self.name = name
-        self._open_driver = open_driver
+    def __init__(self, config: Device, status: StatusBoard):
+        self.name = config.name
+        self._open_driver = config.open_driver
         self.status = status
         self.driver: Any = None
         self.stopped = threading.Event()
         self.wake = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"device-{name}", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=f"device-{self.name}", daemon=True)
         self._backoff = 1.0
         self._dropped = 0
 

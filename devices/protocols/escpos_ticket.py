@@ -7,13 +7,14 @@ with `_raw`; python-escpos only opens and closes the network, USB, serial or fil
 
 from __future__ import annotations
 
+import codecs
 import re
 from datetime import datetime
 from urllib.parse import parse_qsl, urlsplit
 
 import serial
 
-from devices.interfaces import DeviceError, DeviceState, PrintedTicket
+from devices.interfaces import DeviceError, DeviceState, Option, PrintedTicket, positive
 
 ESC, GS, FS, DLE = b"\x1b", b"\x1d", b"\x1c", b"\x10"
 INIT = ESC + b"@"
@@ -145,10 +146,22 @@ def connection_printer(connection: str, timeout: float):
     raise ValueError(f"unsupported printer connection {connection!r} (tcp://, usb://, serial://, file://)")
 
 
+def _known_codec(name: str) -> bool:
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return False
+    return True
+
+
 class EscposPrinter:
     """A ticket printer on any python-escpos link; `status()` costs at most three short waits."""
 
-    OPTIONS = {"encoding": (str, "gb18030"), "qr_size": (int, 6), "status_timeout_s": (float, 1.5)}
+    OPTIONS = {
+        "encoding": Option(str, "gb18030", _known_codec, "a Python codec name such as gb18030 or gbk"),
+        "qr_size": Option(int, 6, lambda size: 1 <= size <= 16, "1 to 16 dots"),
+        "status_timeout_s": Option(float, 1.5, positive, "more than 0"),
+    }
 
     def __init__(self, connection: str, encoding: str = "gb18030", qr_size: int = 6, status_timeout_s: float = 1.5):
         self._printer = connection_printer(connection, status_timeout_s)

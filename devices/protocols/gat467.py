@@ -13,7 +13,7 @@ import time
 from functools import reduce
 
 from devices.framing import BAD, Scan, StreamDecoder
-from devices.interfaces import DeviceError, IdCard
+from devices.interfaces import DeviceError, IdCard, Option, positive
 from devices.links import open_link
 
 PREAMBLE = b"\xaa\xaa\xaa\x96\x69"
@@ -90,7 +90,7 @@ def parse_read_reply(data: bytes) -> IdCard | None:
 class Gat467Reader:
     """Find, select, read, on a serial link; one round per `read_card` call."""
 
-    OPTIONS = {"reply_timeout_s": (float, 1.5)}
+    OPTIONS = {"reply_timeout_s": Option(float, 1.5, positive, "more than 0")}
 
     def __init__(self, connection: str, reply_timeout_s: float = 1.5):
         self._link = open_link(connection, timeout=0.05)

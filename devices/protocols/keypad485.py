@@ -8,7 +8,7 @@ as the acknowledgement the keypads wait for.
 from __future__ import annotations
 
 from devices.framing import BAD, AddressedFrame as Frame, Scan, StreamDecoder
-from devices.interfaces import DeviceError, KeyPress
+from devices.interfaces import DeviceError, KeyPress, Option
 from devices.links import open_link
 
 HEADER = b"\xff\x68"
@@ -100,7 +100,7 @@ def read_display(frame: Frame) -> tuple[str, str] | None:
 class Keypad485Bus:
     """The host end of one keypad bus."""
 
-    OPTIONS: dict = {}
+    OPTIONS: dict[str, Option] = {}
 
     def __init__(self, connection: str):
         self._link = open_link(connection, timeout=0.1)

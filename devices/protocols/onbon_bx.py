@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from devices.framing import BAD, Scan, StreamDecoder
-from devices.interfaces import DeviceError
+from devices.interfaces import DeviceError, Option
 from devices.links import open_link
 
 START = b"\xa5" * 8
@@ -160,18 +160,16 @@ class OnbonScreen:
     """One dynamic area on a BX-5E/6E controller, over TCP (port 5005) or serial."""
 
     OPTIONS = {
-        "address": (int, 1),
-        "area": (int, 0),
-        "width": (int, 64),
-        "height": (int, 16),
-        "colour": (str, "red"),
-        "ack_timeout_s": (float, 1.0),
+        "address": Option(int, 1, lambda address: 0 <= address <= 0xFFFF, "0 to 65535"),
+        "area": Option(int, 0, lambda area: 0 <= area <= 0xFF, "0 to 255"),
+        "width": Option(int, 64, lambda pixels: 1 <= pixels <= 0x7FFF, "pixels, 1 to 32767"),
+        "height": Option(int, 16, lambda pixels: 1 <= pixels <= 0x7FFF, "pixels, 1 to 32767"),
+        "colour": Option(str, "red", COLOURS.__contains__, " or ".join(COLOURS)),
+        "ack_timeout_s": Option(float, 1.0, lambda seconds: seconds >= 0, "0 (do not wait) or more"),
     }
 
     def __init__(self, connection: str, address: int = 1, area: int = 0, width: int = 64, height: int = 16,
                  colour: str = "red", ack_timeout_s: float = 1.0):
-        if colour not in COLOURS:
-            raise ValueError(f"colour must be one of {', '.join(COLOURS)}")
         self._connection = connection
         self._address = address
         self._area = Area(area_id=area, width=width, height=height, colour=colour)

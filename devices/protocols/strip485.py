@@ -15,7 +15,7 @@ import threading
 from typing import Sequence
 
 from devices.framing import BAD, AddressedFrame as Frame, Scan, StreamDecoder
-from devices.interfaces import DeviceError
+from devices.interfaces import DeviceError, Option
 from devices.links import open_link
 
 HEADER = b"\xaa\x55"
@@ -71,11 +71,9 @@ def _bus_lock(connection: str) -> threading.Lock:
 
 
 class Strip485Screen:
-    OPTIONS = {"address": (int, 1)}
+    OPTIONS = {"address": Option(int, 1, lambda address: 0 <= address <= 0xFF, "0 to 255")}
 
     def __init__(self, connection: str, address: int = 1):
-        if not 0 <= address <= 0xFF:
-            raise ValueError("address must be 0-255")
         self._connection = connection
         self._address = address
         self._lock = _bus_lock(connection)
