@@ -7,6 +7,7 @@ logged and reported as `print.done` with ok false, so the server can tell the ha
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass
@@ -59,6 +60,8 @@ class PrinterWorker(DeviceWorker):
         self.config = config
         self._done = done
         self._clock = clock
+        # The Socket.IO thread adds jobs while this worker prints and removes them.
+        self._lock = threading.Lock()
         self._jobs: deque[Job] = deque()
         self._finished: OrderedDict[str, bool] = OrderedDict()
 
@@ -71,16 +74,19 @@ class PrinterWorker(DeviceWorker):
             log.warning("%s: unprintable job %s: %r", self.name, job_id, e)
             self._done({"job_id": job_id, "ok": False, "error": f"bad job: {e!r}"})
             return
-        if job.job_id in self._finished:
+        with self._lock:
             # The server resends jobs whose acknowledgement it missed: acknowledge, do not reprint.
-            self._report(job.job_id, self._finished[job.job_id], None)
-            return
-        if any(queued.job_id == job.job_id for queued in list(self._jobs)):
-            return
-        if len(self._jobs) >= MAX_QUEUED:
-            self._report(job.job_id, False, "printer queue full")
-            return
-        self._jobs.append(job)
+            finished = self._finished.get(job.job_id)
+            queued = any(queued.job_id == job.job_id for queued in self._jobs)
+            full = finished is None and not queued and len(self._jobs) >= MAX_QUEUED
+            if finished is None and not queued and not full:
+                self._jobs.append(job)
+            elif full:
+                self._remember(job.job_id, False)
+        if finished is not None:
+            self._acknowledge(job.job_id, finished, None)
+        elif full:
+            self._acknowledge(job.job_id, False, "printer queue full")
         self.wake.set()
 
     @property
@@ -94,28 +100,36 @@ class PrinterWorker(DeviceWorker):
         if state is not DeviceState.OK:
             self.pause(self.config.retry_s)
             return
-        if not self._jobs:
+        with self._lock:
+            job = self._jobs[0] if self._jobs else None
+        if job is None:
             self.pause(IDLE_POLL_S)
             return
-        job = self._jobs[0]
         self.driver.print_ticket(job.ticket)
-        self._jobs.popleft()
+        with self._lock:
+            self._jobs.popleft()
+            self._remember(job.job_id, True)
         log.info("%s: printed %s (job %s)", self.name, job.ticket.number, job.job_id)
-        self._report(job.job_id, True, None)
+        self._acknowledge(job.job_id, True, None)
 
     def _drop_expired(self) -> None:
-        now = self._clock()
-        while self._jobs and now - self._jobs[0].issued > self.config.max_job_age_s:
-            job = self._jobs.popleft()
+        now, expired = self._clock(), []
+        with self._lock:
+            while self._jobs and now - self._jobs[0].issued > self.config.max_job_age_s:
+                expired.append(self._jobs.popleft())
+                self._remember(expired[-1].job_id, False)
+        for job in expired:
             log.warning("%s: dropped job %s for %s: not printed within %.0f s",
                         self.name, job.job_id, job.ticket.number, self.config.max_job_age_s)
-            self._report(job.job_id, False, f"expired: printer {self.name} could not print it within "
-                                            f"{self.config.max_job_age_s:.0f} s")
+            self._acknowledge(job.job_id, False, f"expired: printer {self.name} could not print it within "
+                                                 f"{self.config.max_job_age_s:.0f} s")
 
-    def _report(self, job_id: str, ok: bool, error: str | None) -> None:
+    def _remember(self, job_id: str, ok: bool) -> None:
         self._finished[job_id] = ok
         while len(self._finished) > REMEMBERED_JOBS:
             self._finished.popitem(last=False)
+
+    def _acknowledge(self, job_id: str, ok: bool, error: str | None) -> None:
         payload = {"job_id": job_id, "ok": ok}
         if error:
             payload["error"] = error
