@@ -109,7 +109,7 @@ let queue = [];
 
 const win = () => hall.windows.find((w) => w.number === windowNo) || { number: windowNo, state: "open" };
 const catOf = (code) => categories.find((c) => c.code === code);
-const catName = (code) => (catOf(code) ? localName(catOf(code)) : code);
+const catName = (code, fallback) => (catOf(code) ? localName(catOf(code)) : fallback || code);
 
 // ---- sign-in ----
 
@@ -232,7 +232,7 @@ function currentCard() {
   return h("section#current.current", { dataset: { status: tk.status } },
     h("p.muted", t("counter.current")),
     h("div#current-number.current-number", tk.number),
-    h("p.current-cat", tk.category_name || catName(tk.category),
+    h("p.current-cat", catName(tk.category, tk.category_name),
       tk.priority !== "normal" && h("span.badge", t(`counter.priority.${tk.priority}`))),
     h("p#current-status.current-status", t(`counter.status.${tk.status}`)),
     h("p#waited", t("counter.waited", { d: fmtDuration(waited) })),
@@ -262,7 +262,7 @@ function queuePanel() {
     queue.length === 0 ? h("p.muted", t("counter.queue_empty")) : null,
     h("ol#queue", queue.map((tk) => h("li", { dataset: { number: tk.number } },
       h("span.q-number", tk.number),
-      h("span.q-cat", tk.category_name || catName(tk.category)),
+      h("span.q-cat", catName(tk.category, tk.category_name)),
       tk.priority !== "normal" && h("span.badge", t(`counter.priority.${tk.priority}`)),
       h("span.q-wait", fmtDuration(secondsSince(tk.issued_at)))))));
 }
