@@ -86,6 +86,30 @@ def test_green_channel_appointment_and_idle_return(hall, open_page):
     expect(page.locator(".ticket-category .badge")).to_have_text("预约")
 
 
+def test_a_lost_answer_retried_is_still_one_ticket(hall, open_page):
+    token = hall.device("ui-kiosk", "kiosk")
+    page = open_page(f"{hall.url}/kiosk/?token={token}", 1080, 1920, touch=True)
+    keys = []
+
+    def lose_first_answer(route):
+        keys.append(route.request.headers.get("idempotency-key"))
+        if len(keys) == 1:
+            route.fetch()  # the server issues the ticket, but the kiosk never hears back
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/tickets", lose_first_answer)
+    page.locator('button.zone[data-zone="BDC"]').tap()
+    page.locator('button.cat[data-category="A"]').tap()
+    expect(page.locator("#notice")).to_contain_text("无法连接服务器")
+    page.locator('button.cat[data-category="A"]').tap()
+    expect(page.locator("#ticket-number")).to_have_text("A001")
+    assert len(keys) == 2 and keys[0] and keys[0] == keys[1]
+    waiting = {c["code"]: c["waiting"] for c in hall.api("GET", "/categories")["categories"]}
+    assert waiting["A"] == 1
+
+
 def test_device_page_without_token_says_how_to_set_up(hall, open_page):
     page = open_page(f"{hall.url}/kiosk/", 1080, 1920)
     expect(page.locator(".setup-needed")).to_contain_text("?token=")
