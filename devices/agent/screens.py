@@ -18,6 +18,9 @@ from devices.config import ScreenConfig
 from devices.interfaces import DeviceState
 
 BLINK_S = 0.5
+# Controllers forget dynamic areas when they lose power, and listen-only strips cannot say
+# they did: showing the same text again now and then restores them (and finds dead links).
+REFRESH_S = 60.0
 PAUSED = "暂停服务"
 
 
@@ -54,6 +57,7 @@ class ScreenWorker(DeviceWorker):
         self._wanted: list[str] | None = None
         self._flash_until = 0.0
         self._shown: Sequence[str] | None = None
+        self._shown_at = 0.0
 
     def update(self, lines: list[str], flash: bool = False) -> None:
         """Called from the Socket.IO thread: the latest content wins, nothing queues up."""
@@ -78,7 +82,8 @@ class ScreenWorker(DeviceWorker):
             blank = int(time.monotonic() / BLINK_S) % 2 == 1
             self._show([] if blank else wanted)
             self.pause(BLINK_S / 2)
-        elif self._shown != wanted:
+        elif self._shown != wanted or time.monotonic() - self._shown_at > REFRESH_S:
+            self._shown = None
             self._show(wanted)
         else:
             self.pause(5.0)
@@ -87,7 +92,7 @@ class ScreenWorker(DeviceWorker):
         if self._shown != lines:
             self._shown = None
             self.driver.show(lines)
-            self._shown = list(lines)
+            self._shown, self._shown_at = list(lines), time.monotonic()
             self.status.report(self.name, DeviceState.OK)
 
     def _close(self) -> None:

@@ -8,10 +8,10 @@ import pytest
 from devices.agent.hall_view import HallView
 from devices.agent.keypads import KeypadWorker
 from devices.agent.printing import PrinterWorker
-from devices.agent.screens import board_lines, window_lines
+from devices.agent.screens import ScreenWorker, board_lines, window_lines
 from devices.agent.server import Reply
 from devices.agent.workers import StatusBoard
-from devices.config import ConfigError, KeypadConfig, PrinterConfig, load
+from devices.config import ConfigError, KeypadConfig, PrinterConfig, ScreenConfig, load
 from devices.interfaces import DeviceError, DeviceState, KeyPress
 
 from device_helpers import wait_until
@@ -271,3 +271,36 @@ def test_status_board_sends_changes_only_and_resends_all():
     assert [p["state"] for _, p in sent] == ["ok", "paper_out"]
     board.resend()
     assert sent[-1] == ("device.status", {"device": "p1", "state": "paper_out", "detail": "no paper"})
+
+
+class FakeScreen:
+    def __init__(self):
+        self.shown = []
+        self.broken = False
+
+    def show(self, lines):
+        if self.broken:
+            raise DeviceError("no route to controller")
+        self.shown.append(list(lines))
+
+    def close(self):
+        pass
+
+
+def test_screen_worker_flashes_a_call_then_recovers_from_a_dead_link():
+    screen, statuses = FakeScreen(), []
+    config = ScreenConfig(name="s", protocol="strip485", connection="loop://", options={}, window=1, flash_s=1.2)
+    worker = ScreenWorker(config, StatusBoard(lambda event, payload: statuses.append(payload["state"])))
+    worker._open_driver = lambda: screen
+    worker.start()
+    try:
+        worker.update(["1号窗口", "请A001号"], flash=True)
+        assert wait_until(lambda: [] in screen.shown and screen.shown[-1] == ["1号窗口", "请A001号"], 5)
+        screen.broken = True
+        worker.update(["1号窗口", "暂停服务"])
+        assert wait_until(lambda: statuses[-1:] == ["offline"], 5)
+        screen.broken = False
+        assert wait_until(lambda: screen.shown[-1] == ["1号窗口", "暂停服务"] and statuses[-1] == "ok", 5)
+    finally:
+        worker.request_stop()
+        worker.join(5)
