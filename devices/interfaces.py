@@ -34,6 +34,7 @@ def positive(value: float) -> bool:
 
 class DeviceState(str, Enum):
     OK = "ok"
+    PAPER_LOW = "paper_low"  # still prints: a warning to change the roll soon
     PAPER_OUT = "paper_out"
     COVER_OPEN = "cover_open"
     OFFLINE = "offline"

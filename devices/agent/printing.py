@@ -22,6 +22,7 @@ from devices.interfaces import DeviceState, PrintedTicket
 MAX_QUEUED = 100
 REMEMBERED_JOBS = 1000
 IDLE_POLL_S = 3.0
+PRINTABLE = (DeviceState.OK, DeviceState.PAPER_LOW)
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ class PrinterWorker(DeviceWorker):
         self._drop_expired()
         state = self.driver.status()
         self.status.report(self.name, state)
-        if state is not DeviceState.OK:
+        if state not in PRINTABLE:
             self.pause(self.config.retry_s)
             return
         with self._lock:

@@ -5,7 +5,7 @@ as `?` here as it would as garbage on paper. While out of paper or with its cove
 printer discards what it is sent; when silent it swallows everything and answers nothing.
 
     python -m devices.emulators.escpos_printer --listen 127.0.0.1:9100
-    (then type paper-out, cover-open, silent or ok and Enter to change its state)
+    (then type paper-low, paper-out, cover-open, silent or ok and Enter to change its state)
 """
 
 from __future__ import annotations
@@ -168,7 +168,7 @@ class EscposDecoder:
         self._end_line()
         self.current.cut = True
         self.current.lines = [line for line in self.current.lines if line.text]
-        if self.state is DeviceState.OK and not self.silent:
+        if self.state in (DeviceState.OK, DeviceState.PAPER_LOW) and not self.silent:
             self.receipts.append(self.current)
         else:
             self.discarded += 1
@@ -199,6 +199,7 @@ class EscposPrinterEmulator(EscposDecoder):
 
 COMMANDS = {
     "ok": (DeviceState.OK, False),
+    "paper-low": (DeviceState.PAPER_LOW, False),
     "paper-out": (DeviceState.PAPER_OUT, False),
     "cover-open": (DeviceState.COVER_OPEN, False),
     "silent": (DeviceState.OK, True),

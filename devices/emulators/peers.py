@@ -127,7 +127,8 @@ class SerialPeer:
 def cli(description: str, default_port: int | None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=description)
     where = parser.add_mutually_exclusive_group(required=default_port is None)
-    where.add_argument("--listen", metavar="HOST:PORT", help=f"serve on TCP (default 127.0.0.1:{default_port})")
+    where.add_argument("--listen", metavar="HOST:PORT",
+                       help=f"serve on TCP (default 127.0.0.1:{default_port})" if default_port else "serve on TCP")
     where.add_argument("--serial", metavar="PORT", help="serve on a serial port, e.g. one end of a socat pty pair")
     parser.add_argument("--baudrate", type=int, default=9600)
     return parser

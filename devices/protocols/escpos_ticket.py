@@ -104,18 +104,20 @@ def decode_status(printer: int, offline_cause: int, paper: int) -> DeviceState:
         return DeviceState.COVER_OPEN
     if printer & 0x08:
         return DeviceState.OFFLINE
+    if paper & 0x0C:
+        return DeviceState.PAPER_LOW
     return DeviceState.OK
 
 
 def status_reply(state: DeviceState) -> dict[int, int]:
     """The replies a printer in `state` gives to DLE EOT 1, 2 and 4 (for emulators and tests)."""
-    offline = state is not DeviceState.OK
+    offline = state not in (DeviceState.OK, DeviceState.PAPER_LOW)
     return {
         STATUS_PRINTER: 0x12 | (0x08 if offline else 0),
         STATUS_OFFLINE_CAUSE: 0x12
         | (0x04 if state is DeviceState.COVER_OPEN else 0)
         | (0x20 if state is DeviceState.PAPER_OUT else 0),
-        STATUS_PAPER: 0x12 | (0x60 if state is DeviceState.PAPER_OUT else 0),
+        STATUS_PAPER: 0x12 | (0x60 if state is DeviceState.PAPER_OUT else 0x0C if state is DeviceState.PAPER_LOW else 0),
     }
 
 

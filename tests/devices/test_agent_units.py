@@ -304,3 +304,11 @@ def test_screen_worker_flashes_a_call_then_recovers_from_a_dead_link():
     finally:
         worker.request_stop()
         worker.join(5)
+
+
+def test_printer_worker_prints_on_a_low_roll_and_says_so(printer_worker):
+    worker, device, done, statuses, _ = printer_worker
+    device.state = DeviceState.PAPER_LOW
+    worker.submit(job("j1"), "http://hall")
+    assert wait_until(lambda: done == [{"job_id": "j1", "ok": True}])
+    assert {"device": "p1", "state": "paper_low"} in statuses
