@@ -1,15 +1,16 @@
 """`hall agent` against a real `hall serve --demo`, driving emulated devices.
 
-Printer and Onbon controller on TCP, strip screen, keypads and card reader on socat ptys.
+Printer and Onbon controller on TCP, strip screen, keypads and card reader on socat ptys,
+and one board whose controller is unplugged all along: the rest must not mind.
 """
 
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
-from datetime import date
 
 import pytest
 import requests
@@ -24,6 +25,13 @@ from devices.interfaces import DeviceState, IdCard
 from device_helpers import wait_until
 
 PASSWORD = "demo-pass-2026"
+
+
+def free_port():
+    """A port nothing listens on: the address of an unplugged controller."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 PRINTER = "kiosk-1-printer"
 
 
@@ -71,6 +79,11 @@ connection = "tcp://127.0.0.1:{self.board_peer.port}"
 area = 1
 height = 64
 flash_s = 1.0
+
+[[led_screens]]
+zone = "GA"
+protocol = "onbon-bx"
+connection = "tcp://127.0.0.1:{free_port()}"
 
 [[keypads]]
 protocol = "keypad485"
@@ -126,8 +139,8 @@ category = "A"
     def window(self, number: int) -> dict:
         return next(w for w in self.hall()["windows"] if w["number"] == number)
 
-    def device_alarm(self, state: str) -> bool:
-        return any(a.get("device") == PRINTER and state in (a.get("message") or "") for a in self.hall()["alarms"])
+    def device_alarm(self, state: str, device: str = PRINTER) -> bool:
+        return any(a.get("device") == device and state in (a.get("message") or "") for a in self.hall()["alarms"])
 
     def receipts(self, count: int, timeout: float = 15):
         receipts = self.printer.wait_for_receipts(count, timeout)
@@ -155,6 +168,7 @@ def test_kiosk_ticket_comes_out_of_the_printer(hall):
     track_url = ticket["track_url"] if ticket["track_url"].startswith("http") else hall.server.url + ticket["track_url"]
     assert receipt.qr_codes == [track_url] and receipt.cut
     assert requests.get(track_url, timeout=10).ok
+    assert wait_until(lambda: hall.device_alarm("offline", "led-zone-GA"), 10), "the dead board is an alarm"
 
 
 def test_paper_out_then_unplugged_printer(hall):
