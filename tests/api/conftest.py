@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import HallServer
+from tests.conftest import DEMO_PASSWORD, HallServer
 
 ERROR_KEYS = {"code", "message"}
 
@@ -27,15 +27,17 @@ def assert_error(r, status: int, code: str) -> dict:
 class Hall:
     """One server plus its demo callers: the kiosk, the supervisor, clerks signed in at windows."""
 
-    def __init__(self, server: HallServer):
+    def __init__(self, server: HallServer, kiosk: str | None = None,
+                 supervisor: tuple[str, str] = ("supervisor", DEMO_PASSWORD)):
         self.server = server
-        self.kiosk = server.tokens["kiosk-1"]
+        self.kiosk = kiosk or server.tokens["kiosk-1"]
+        self._supervisor_login = supervisor
         self._supervisor: str | None = None
 
     @property
     def supervisor(self) -> str:
         if self._supervisor is None:
-            self._supervisor = self.server.login("supervisor")
+            self._supervisor = self.server.login(*self._supervisor_login)
         return self._supervisor
 
     def call(self, method: str, path: str, token: str | None = None, **kw):
