@@ -24,6 +24,8 @@ def test_issuing_by_touch(hall, open_page):
     page = open_page(f"{hall.url}/kiosk/?token={token}", 1080, 1920, touch=True)
     expect(page.locator("button.zone").first).to_be_visible()
     assert "token=" not in page.url, "the device token must leave the address bar"
+    page.goto(f"{hall.url}/kiosk/")
+    expect(page.locator("button.zone").first).to_be_visible()  # the kept token still works
     screenshots(page, "kiosk-zones", "button.zone")
 
     page.locator('button.zone[data-zone="BDC"]').tap()
