@@ -15,6 +15,7 @@ from devices import registry
 from devices.links import check_link_url
 
 DEFAULT_RATINGS = {0: 5, 1: 4, 2: 3, 3: 2}
+REQUIRED = object()
 
 
 class ConfigError(Exception):
@@ -97,9 +98,9 @@ class _Entry:
     def error(self, field_name: str, message: str) -> ConfigError:
         return ConfigError(f"{self.where}: field {field_name!r}: {message}")
 
-    def get(self, field_name: str, kind: type | tuple[type, ...], default: Any = ..., required: bool = False):
+    def get(self, field_name: str, kind: type, default: Any = REQUIRED):
         if field_name not in self.table:
-            if required or default is ...:
+            if default is REQUIRED:
                 raise ConfigError(f"{self.where}: field {field_name!r} is missing")
             return default
         self.unused.discard(field_name)
@@ -107,22 +108,22 @@ class _Entry:
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
-            kinds = kind if isinstance(kind, tuple) else (kind,)
-            raise self.error(field_name, f"must be {' or '.join(k.__name__ for k in kinds)}, not {value!r}")
+            raise self.error(field_name, f"must be {kind.__name__}, not {value!r}")
         return value
 
     def int_map(self, field_name: str, default: dict[int, int] | None) -> dict[int, int]:
-        table = self.get(field_name, dict, default=None if default is None else default, required=default is None)
+        table = self.get(field_name, dict, REQUIRED if default is None else default)
         try:
             return {int(key): _strict_int(value) for key, value in table.items()}
         except (TypeError, ValueError):
-            raise self.error(field_name, f"must map whole numbers to whole numbers, e.g. {{ 1 = 5 }}, not {table!r}") from None
+            raise self.error(field_name, f"must map whole numbers to whole numbers, e.g. {{ 1 = 5 }}, "
+                                         f"not {table!r}") from None
 
     def device(self, kinds: dict[str, type], default_protocol: str | None, name: str) -> dict[str, Any]:
-        protocol = self.get("protocol", str, default=default_protocol, required=default_protocol is None)
+        protocol = self.get("protocol", str, default_protocol or REQUIRED)
         if protocol not in kinds:
             raise self.error("protocol", f"unknown protocol {protocol!r} (known: {', '.join(sorted(kinds))})")
-        connection = self.get("connection", str, required=True)
+        connection = self.get("connection", str)
         options = {}
         for key, option in kinds[protocol].OPTIONS.items():
             options[key] = self.get(key, option.kind, option.default)
@@ -142,12 +143,12 @@ def _strict_int(value: Any) -> int:
 
 
 def _printer(entry: _Entry, index: int) -> PrinterConfig:
-    common = entry.device(registry.PRINTERS, "escpos", entry.get("name", str, required=True))
+    common = entry.device(registry.PRINTERS, "escpos", entry.get("name", str))
     return PrinterConfig(
         **common,
-        kiosk=entry.get("kiosk", str, required=True),
-        max_job_age_s=entry.get("max_job_age_s", float, 600.0),
-        retry_s=entry.get("retry_s", float, 3.0),
+        kiosk=entry.get("kiosk", str),
+        max_job_age_s=entry.get("max_job_age_s", float, PrinterConfig.max_job_age_s),
+        retry_s=entry.get("retry_s", float, PrinterConfig.retry_s),
     )
 
 
@@ -156,12 +157,13 @@ def _screen(entry: _Entry, index: int) -> ScreenConfig:
     zone = entry.get("zone", str, None)
     if window is not None and zone is not None:
         raise entry.error("zone", "a screen shows either one window or one zone, not both")
-    default_name = f"led-window-{window}" if window is not None else f"led-zone-{zone}" if zone else f"led-hall-{index + 1}"
-    common = entry.device(registry.SCREENS, None, entry.get("name", str, default_name))
-    rows = entry.get("rows", int, 4)
+    shows = f"window-{window}" if window is not None else f"zone-{zone}" if zone else f"hall-{index + 1}"
+    common = entry.device(registry.SCREENS, None, entry.get("name", str, f"led-{shows}"))
+    rows = entry.get("rows", int, ScreenConfig.rows)
     if rows < 1:
         raise entry.error("rows", "must be at least 1")
-    return ScreenConfig(**common, window=window, zone=zone, rows=rows, flash_s=entry.get("flash_s", float, 3.0))
+    flash_s = entry.get("flash_s", float, ScreenConfig.flash_s)
+    return ScreenConfig(**common, window=window, zone=zone, rows=rows, flash_s=flash_s)
 
 
 def _keypad(entry: _Entry, index: int) -> KeypadConfig:
@@ -172,18 +174,18 @@ def _keypad(entry: _Entry, index: int) -> KeypadConfig:
     ratings = entry.int_map("ratings", DEFAULT_RATINGS)
     if not all(1 <= level <= 5 for level in ratings.values()):
         raise entry.error("ratings", "levels are 1 (非常不满意) to 5 (非常满意)")
-    reasons = entry.get("bad_reasons", list, ["服务态度"])
+    reasons = entry.get("bad_reasons", list, list(KeypadConfig.bad_reasons))
     if not reasons or not all(isinstance(r, str) for r in reasons):
         raise entry.error("bad_reasons", "must be a non-empty list of strings")
     return KeypadConfig(
         **common, windows=windows, ratings=ratings, bad_reasons=tuple(reasons),
-        pause_reason=entry.get("pause_reason", str, "暂离"),
+        pause_reason=entry.get("pause_reason", str, KeypadConfig.pause_reason),
     )
 
 
 def _card_reader(entry: _Entry, index: int) -> CardReaderConfig:
     common = entry.device(registry.CARD_READERS, "gat467", entry.get("name", str, f"card-reader-{index + 1}"))
-    return CardReaderConfig(**common, kiosk=entry.get("kiosk", str, required=True), category=entry.get("category", str, None))
+    return CardReaderConfig(**common, kiosk=entry.get("kiosk", str), category=entry.get("category", str, None))
 
 
 SECTIONS = {"printers": _printer, "led_screens": _screen, "keypads": _keypad, "card_readers": _card_reader}
