@@ -2,7 +2,7 @@ import "../ui_common/base.css";
 import "./console.css";
 import { Chart, BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip } from "chart.js";
 import { api } from "../ui_common/api.js";
-import { staffSession, logout } from "../ui_common/auth.js";
+import { staffSession, logout, checkSession } from "../ui_common/auth.js";
 import { h, replace, fmtDuration, fmtClock, langButton, notice, guarded, dialog } from "../ui_common/dom.js";
 import { createHall, ticketNumber } from "../ui_common/hallstate.js";
 import { addStrings, t, localName, onLangChange } from "../ui_common/i18n.js";
@@ -369,7 +369,7 @@ async function start() {
       reset(snap.hall);
       render();
     },
-    onRefused: () => logout("console"),
+    onRefused: checkSession,
     events: {
       "window.updated": refresh("window.updated"),
       "queue.updated": refresh("queue.updated"),

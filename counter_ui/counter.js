@@ -1,7 +1,7 @@
 import "../ui_common/base.css";
 import "./counter.css";
 import { api } from "../ui_common/api.js";
-import { staffSession, logout } from "../ui_common/auth.js";
+import { staffSession, logout, checkSession } from "../ui_common/auth.js";
 import { h, replace, fmtDuration, langButton, notice, guarded, dialog } from "../ui_common/dom.js";
 import { createHall, ticketNumber } from "../ui_common/hallstate.js";
 import { addStrings, t, localName, onLangChange } from "../ui_common/i18n.js";
@@ -351,7 +351,7 @@ async function start() {
       render();
       refreshQueue();
     },
-    onRefused: () => logout("counter"),
+    onRefused: checkSession,
     events: Object.fromEntries(["ticket.issued", "ticket.called", "ticket.finished", "ticket.no_show",
       "ticket.transferred", "window.updated", "queue.updated"].map((name) => [name, refresh(name)])),
   });

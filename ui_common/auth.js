@@ -36,6 +36,12 @@ function staffKey(slot) {
   return `hall.staff.${slot}`;
 }
 
+// A refused socket may be a revoked login or a server still starting: ask, and a 401
+// logs out through the API's unauthorized handler while anything else is retried.
+export function checkSession() {
+  api("GET", "/me").catch(() => {});
+}
+
 export function logout(slot) {
   localStorage.removeItem(staffKey(slot));
   location.reload();

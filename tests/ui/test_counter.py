@@ -112,3 +112,17 @@ def test_action_errors_are_plain_chinese(hall, open_page):
     hall.api("POST", f"/windows/{window}/sign-out", hall.login("ui-clerk"))
     page.click("#act-call-next")
     expect(page.locator("#notice")).to_have_text(re.compile("尚未签到"))
+
+
+def test_a_revoked_login_returns_to_the_login_form(hall, open_page):
+    window = hall.window_for("A")
+    hall.clerk_at(window)
+    page = open_page(f"{hall.url}/counter/", 1440, 900)
+    page.fill("#login-username", "ui-clerk")
+    page.fill("#login-password", PASSWORD)
+    page.click("#login-submit")
+    expect(page.locator("#current.empty")).to_be_visible()
+    token = page.evaluate("localStorage.getItem('hall.staff.counter')")
+    hall.api("POST", "/auth/logout", token)
+    page.click("#act-call-next")
+    expect(page.locator("#login-username")).to_be_visible()
