@@ -104,11 +104,13 @@ for i, key in ipairs(KEYS) do
 end
 return out
 """
-# Reads a counter, creating a missing one at the given value so later numbers follow it.
+# Reads a counter, lifting it to at least ARGV[1] (ARGV[2] when missing) so that the next
+# number any node hands out follows what a client was just told.
 _CURRENT = """
-local v = redis.call('GET', KEYS[1])
-if not v then v = ARGV[1]; redis.call('SET', KEYS[1], v) end
-return tonumber(v)
+local v = tonumber(redis.call('GET', KEYS[1]) or ARGV[2])
+v = math.max(v, tonumber(ARGV[1]))
+redis.call('SET', KEYS[1], v)
+return v
 """
 # Lifts counters to at least the given values: what this node handed out on its own.
 _RAISE = """
@@ -151,21 +153,27 @@ class RedisSequence:
         return values
 
     def current(self, stream: str) -> int:
+        low = max(self._local.current(stream), self._floor)
         try:
-            value = int(self._current(keys=[self.PREFIX + stream],
-                                      args=[max(self._local.current(stream), self._floor, now_ms())]))
+            value = int(self._current(keys=[self.PREFIX + stream], args=[low, max(low, now_ms())]))
         except Exception:
-            return max(self._local.current(stream), self._floor)
-        value = max(value, self._floor)  # the next number this node hands out follows it
+            return low
         self._local.raise_to(stream, value)
         return value
 
+    def saw(self, payload) -> None:
+        """A message this node delivered, maybe numbered by another node: its clients know that number."""
+        if isinstance(payload, dict) and isinstance(payload.get("seq"), int) and "stream" in payload:
+            self._local.raise_to(payload["stream"], payload["seq"])
+
     def recovered(self) -> None:
-        """Redis is back: no stream may fall behind what this node numbered meanwhile."""
+        """Redis is back and this node subscribed again: no stream may fall behind what this
+        node numbered. (Its clients get fresh snapshots next, so what other nodes numbered
+        meanwhile cannot confuse them.)"""
         high = self._local.high_water()
         if high:
             self._raise(keys=[self.PREFIX + s for s in high], args=list(high.values()))
-        self._floor = now_ms()
+        self._outage, self._floor = False, 0
 
 
 class MessageQueue(socketio.RedisManager):
@@ -190,6 +198,7 @@ class MessageQueue(socketio.RedisManager):
         self._error = "not subscribed yet" if self._down_since else None
         self._next_try = 0.0
         self.on_recovered: Callable[[], None] | None = None
+        self.on_delivered: Callable[[object], None] | None = None
 
     def status(self) -> dict:
         down = self._down_since is not None
@@ -215,6 +224,11 @@ class MessageQueue(socketio.RedisManager):
             self._next_try = time.monotonic() + self.RETRY_S
             self._down(e)
             return None
+
+    def _handle_emit(self, message):
+        super()._handle_emit(message)
+        if self.on_delivered and len(message["data"]) == 1:
+            self.on_delivered(message["data"][0])
 
     def _redis_listen_with_retries(self):
         backoff = self.RETRY_S

@@ -132,6 +132,11 @@ def init_realtime(app, ctx: HallContext, *, message_queue: str | None, async_mod
 
     if queue:
         queue.on_recovered = resync
+        queue.on_delivered = sequence.saw
+        # python-socketio subscribes on the first connection only; a node without clients of
+        # its own must still report the queue's health, and subscribe before anyone connects.
+        socketio.server.manager_initialized = True
+        queue.initialize()
 
     @socketio.on("disconnect")
     def on_disconnect(*_):

@@ -52,6 +52,24 @@ class Listener:
                     raise AssertionError(f"no {name} within {timeout} s; heard {[n for n, _ in self.events]}")
                 self.cond.wait(left)
 
+    def seq_problems(self) -> tuple[list, list]:
+        """(events a screen would drop as already seen, gaps that make it resync), per stream
+        and counted from the latest snapshot, as ui_common/live.js does."""
+        dropped, gaps = [], []
+        seen: dict[str, int] = {}
+        with self.cond:
+            for name, data in self.events:
+                if name == "snapshot":
+                    seen = dict(data["streams"])
+                elif isinstance(data, dict) and "seq" in data:
+                    last = seen.get(data["stream"])
+                    if last is not None and data["seq"] <= last:
+                        dropped.append((name, data["stream"], data["seq"], last))
+                    elif last is not None and data["seq"] > last + 1:
+                        gaps.append((name, data["stream"], data["seq"], last))
+                    seen[data["stream"]] = max(data["seq"], last or 0)
+        return dropped, gaps
+
     def mark(self) -> int:
         with self.cond:
             return len(self.events)
