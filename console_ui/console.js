@@ -139,13 +139,19 @@ const catName = (code) => {
 };
 const serviceSeconds = (tk) => secondsSince(tk.started_at || tk.called_at);
 
+// Kinds this page does not know yet still show, by their code.
+function alarmKind(kind) {
+  const key = `console.alarm.${kind}`;
+  return t(key) === key ? kind : t(key);
+}
+
 function alarmsPanel() {
   const alarms = hall.alarms.filter((a) => !a.acknowledged);
   return h("section.panel.alarms",
     h("h2", t("console.alarms", { n: alarms.length })),
     alarms.length === 0 && h("p.muted", t("console.no_alarms")),
     h("ul#alarm-list", alarms.map((a) => h("li", { dataset: { alarm: a.id, kind: a.kind, level: a.level } },
-      h("span.alarm-kind", t(`console.alarm.${a.kind}`) === `console.alarm.${a.kind}` ? a.kind : t(`console.alarm.${a.kind}`)),
+      h("span.alarm-kind", alarmKind(a.kind)),
       h("span.alarm-msg", a.message),
       h("span.muted", a.raised_at ? fmtClock(new Date(a.raised_at), false) : ""),
       h("button.ack", {
@@ -163,7 +169,9 @@ function servesText(w) {
 }
 
 function windowsPanel() {
-  const byZone = zones.map((z) => ({ zone: z, windows: hall.windows.filter((w) => w.zone === z.code) }))
+  const known = new Set(zones.map((z) => z.code));
+  const byZone = [...zones, { code: null, name: "" }]
+    .map((z) => ({ zone: z, windows: hall.windows.filter((w) => (z.code ? w.zone === z.code : !known.has(w.zone))) }))
     .filter((g) => g.windows.length);
   return h("section.panel.windows",
     h("h2", t("console.windows")),

@@ -178,7 +178,7 @@ function modeBar() {
 
 function categoryStatus(cat) {
   if (cat.state === "quota_exhausted") return h("span.cat-state.quota", t("kiosk.quota"));
-  if (cat.state === "closed" || cat.open === false) {
+  if (cat.state === "closed") {
     return h("span.cat-state.closed", t("kiosk.closed"),
       cat.hours?.length ? h("small", t("kiosk.hours", { hours: cat.hours.join("  ") })) : null);
   }
@@ -192,18 +192,15 @@ function renderCategories() {
   return h("section.screen.categories",
     h("h2", t("kiosk.pick_category")),
     modeNote && h("p.mode-note", { dataset: { mode: state.mode } }, modeNote),
-    h("div.cat-grid", cats.map((cat) => {
-      const usable = (cat.state || (cat.open ? "open" : "closed")) === "open";
-      return h("button.cat", {
-        type: "button",
-        disabled: !usable,
-        dataset: { category: cat.code, state: cat.state || (cat.open ? "open" : "closed") },
-        onclick: (e) => issue(cat, e.currentTarget),
-      },
-      h("span.cat-name", localName(cat)),
-      h("span.cat-waiting", t("kiosk.waiting", { n: cat.waiting ?? 0 })),
-      categoryStatus(cat));
-    })),
+    h("div.cat-grid", cats.map((cat) => h("button.cat", {
+      type: "button",
+      disabled: cat.state !== "open",
+      dataset: { category: cat.code, state: cat.state },
+      onclick: (e) => issue(cat, e.currentTarget),
+    },
+    h("span.cat-name", localName(cat)),
+    h("span.cat-waiting", t("kiosk.waiting", { n: cat.waiting ?? 0 })),
+    categoryStatus(cat)))),
     h("div.nav-bar",
       zonesShown().length > 1 && h("button.back", { type: "button", onclick: goHome }, t("kiosk.back")),
       state.mode === "normal" ? modeBar() : h("button.back", { type: "button", onclick: goHome }, t("kiosk.home"))));
