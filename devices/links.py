@@ -6,6 +6,9 @@ serial-to-Ethernet converter (`tcp://`, `socket://`, `rfc2217://`) or a test pee
 
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
+from typing import Iterator
 from urllib.parse import parse_qsl, urlsplit
 
 import serial
@@ -35,6 +38,49 @@ def open_link(url: str, timeout: float = 0.2) -> serial.SerialBase:
     if parts.scheme == "tcp":
         url = f"socket://{parts.hostname}:{parts.port}"
     return serial.serial_for_url(url, timeout=timeout)
+
+
+class SharedLink:
+    """One link per connection URL, used by one driver at a time.
+
+    Strips on one RS-485 bus must not interleave their frames, and an LED controller
+    driving several areas may accept a single TCP connection: their drivers share this.
+    A failure closes the link; the next use opens it again.
+    """
+
+    _links: dict[str, "SharedLink"] = {}
+    _links_lock = threading.Lock()
+
+    def __init__(self, url: str, timeout: float):
+        self.url = url
+        self._timeout = timeout
+        self._lock = threading.Lock()
+        self._link: serial.SerialBase | None = None
+
+    @classmethod
+    def to(cls, url: str, timeout: float = 0.2) -> "SharedLink":
+        with cls._links_lock:
+            return cls._links.setdefault(url, cls(url, timeout))
+
+    @contextmanager
+    def use(self) -> Iterator[serial.SerialBase]:
+        with self._lock:
+            try:
+                if self._link is None:
+                    self._link = open_link(self.url, self._timeout)
+                yield self._link
+            except OSError:
+                self._drop()
+                raise
+
+    def close(self) -> None:
+        with self._lock:
+            self._drop()
+
+    def _drop(self) -> None:
+        if self._link is not None:
+            self._link.close()
+            self._link = None
 
 
 def _serial_settings(query: str) -> dict:

@@ -21,15 +21,17 @@ class Handler(Protocol):
 
 
 class TcpPeer:
-    """Serves `handler` on host:port, one connection at a time, like a network device."""
+    """Serves `handler` on host:port like a network device; `send` goes to the latest connection."""
 
     def __init__(self, handler: Handler, host: str = "127.0.0.1", port: int = 0):
         self.handler = handler
         self.host = host
         self.port = port
         self._server: socket.socket | None = None
-        self._client: socket.socket | None = None
+        self._clients: list[socket.socket] = []
         self._lock = threading.Lock()
+        # One device behind all connections: their bytes reach the handler one chunk at a time.
+        self._feed_lock = threading.Lock()
         self.connections = 0
 
     def start(self) -> "TcpPeer":
@@ -45,8 +47,8 @@ class TcpPeer:
     def stop(self) -> None:
         """Unplugs the device: the listener and the current connection go away."""
         with self._lock:
-            server, client, self._server, self._client = self._server, self._client, None, None
-        for sock in (server, client):
+            server, clients, self._server, self._clients = self._server, self._clients, None, []
+        for sock in [server, *clients]:
             if sock is not None:
                 try:
                     sock.shutdown(socket.SHUT_RDWR)
@@ -56,8 +58,8 @@ class TcpPeer:
 
     def send(self, data: bytes) -> None:
         with self._lock:
-            if self._client is not None:
-                self._client.sendall(data)
+            if self._clients:
+                self._clients[-1].sendall(data)
 
     def _accept(self, server: socket.socket) -> None:
         while True:
@@ -69,25 +71,24 @@ class TcpPeer:
                 if self._server is not server:
                     client.close()
                     return
-                self._client = client
+                self._clients.append(client)
                 self.connections += 1
             threading.Thread(target=self._serve, args=(client,), daemon=True).start()
 
     def _serve(self, client: socket.socket) -> None:
         with client:
-            while True:
-                try:
-                    data = client.recv(4096)
-                except OSError:
-                    return
-                if not data:
-                    return
-                reply = self.handler.feed(data)
-                if reply:
-                    try:
+            try:
+                while data := client.recv(4096):
+                    with self._feed_lock:
+                        reply = self.handler.feed(data)
+                    if reply:
                         client.sendall(reply)
-                    except OSError:
-                        return
+            except OSError:
+                pass
+            finally:
+                with self._lock:
+                    if client in self._clients:
+                        self._clients.remove(client)
 
 
 class SerialPeer:

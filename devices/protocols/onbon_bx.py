@@ -17,7 +17,7 @@ from typing import Sequence
 
 from devices.framing import BAD, Scan, StreamDecoder
 from devices.interfaces import DeviceError, Option
-from devices.links import open_link
+from devices.links import SharedLink
 
 START = b"\xa5" * 8
 END = 0x5A
@@ -170,11 +170,10 @@ class OnbonScreen:
 
     def __init__(self, connection: str, address: int = 1, area: int = 0, width: int = 64, height: int = 16,
                  colour: str = "red", ack_timeout_s: float = 1.0):
-        self._connection = connection
+        self._controller = SharedLink.to(connection, timeout=0.05)
         self._address = address
         self._area = Area(area_id=area, width=width, height=height, colour=colour)
         self._ack_timeout = ack_timeout_s
-        self._link = None
         self._decoder = decoder()
 
     @property
@@ -182,24 +181,23 @@ class OnbonScreen:
         return self._decoder.dropped
 
     def show(self, lines: Sequence[str]) -> None:
+        """Several areas of one controller share its one connection, a frame and its reply at a time."""
         try:
-            if self._link is None:
-                self._link = open_link(self._connection, timeout=0.05)
-            self._link.write(encode(Frame(self._address, dynamic_text(self._area, lines))))
-            if self._ack_timeout > 0:
-                self._await_ack()
-        except (OSError, DeviceError) as e:
-            self.close()
+            with self._controller.use() as link:
+                link.reset_input_buffer()
+                link.write(encode(Frame(self._address, dynamic_text(self._area, lines))))
+                if self._ack_timeout > 0 and not self._await_ack(link):
+                    raise OSError("no reply from the controller")
+        except OSError as e:
             raise DeviceError(f"LED controller: {e}") from e
 
-    def _await_ack(self) -> None:
+    def _await_ack(self, link) -> bool:
         deadline = time.monotonic() + self._ack_timeout
         while time.monotonic() < deadline:
-            if self._decoder.feed(self._link.read(max(1, self._link.in_waiting))):
-                return
-        raise DeviceError("no reply from the controller")
+            if self._decoder.feed(link.read(max(1, link.in_waiting))):
+                return True
+        self._decoder.flush_stale()
+        return False
 
     def close(self) -> None:
-        if self._link is not None:
-            self._link.close()
-            self._link = None
+        self._controller.close()

@@ -11,12 +11,11 @@ ADDR FF reaches every strip on the bus. CMD 01 shows DATA: GB2312 text, lines se
 
 from __future__ import annotations
 
-import threading
 from typing import Sequence
 
 from devices.framing import BAD, AddressedFrame as Frame, Scan, StreamDecoder
 from devices.interfaces import DeviceError, Option
-from devices.links import open_link
+from devices.links import SharedLink
 
 HEADER = b"\xaa\x55"
 SHOW_TEXT = 0x01
@@ -60,38 +59,21 @@ def read_text(frame: Frame) -> list[str] | None:
     return text.split("\n") if text else []
 
 
-_bus_locks: dict[str, threading.Lock] = {}
-_bus_locks_guard = threading.Lock()
-
-
-def _bus_lock(connection: str) -> threading.Lock:
-    """Strips sharing a bus must not interleave their frames."""
-    with _bus_locks_guard:
-        return _bus_locks.setdefault(connection, threading.Lock())
-
-
 class Strip485Screen:
     OPTIONS = {"address": Option(int, 1, lambda address: 0 <= address <= 0xFF, "0 to 255")}
 
     def __init__(self, connection: str, address: int = 1):
-        self._connection = connection
+        self._bus = SharedLink.to(connection)
         self._address = address
-        self._lock = _bus_lock(connection)
-        self._link = None
 
     def show(self, lines: Sequence[str]) -> None:
         frame = encode(show_text(self._address, lines))
-        with self._lock:
-            try:
-                if self._link is None:
-                    self._link = open_link(self._connection)
-                self._link.write(frame)
-                self._link.flush()
-            except OSError as e:
-                self.close()
-                raise DeviceError(f"strip bus: {e}") from e
+        try:
+            with self._bus.use() as link:
+                link.write(frame)
+                link.flush()
+        except OSError as e:
+            raise DeviceError(f"strip bus: {e}") from e
 
     def close(self) -> None:
-        if self._link is not None:
-            self._link.close()
-            self._link = None
+        self._bus.close()

@@ -168,3 +168,17 @@ def test_card_reader_that_does_not_answer_is_a_device_error():
         reader.read_card()
     reader.close()
     peer.stop()
+
+
+def test_areas_of_one_onbon_controller_share_its_connection():
+    controller = LedControllerEmulator("onbon-bx")
+    peer = TcpPeer(controller).start()
+    url = f"tcp://127.0.0.1:{peer.port}"
+    window, board = OnbonScreen(url, area=0), OnbonScreen(url, area=1, height=64)
+    window.show(["3号窗口", "暂停服务"])
+    board.show(["A001  3号窗口", "B002  4号窗口"])
+    window.show(["3号窗口", "请A003号"])
+    assert controller.text(1, 0) == "3号窗口\n请A003号" and controller.text(1, 1) == "A001  3号窗口\nB002  4号窗口"
+    assert peer.connections == 1
+    window.close()
+    peer.stop()
