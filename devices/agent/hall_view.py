@@ -23,8 +23,6 @@ class Call:
 
 class HallView:
     def __init__(self):
-        self.hall_name = ""
-        self.announce = "请{number}号到{window}号窗口办理"
         self.windows: dict[int, dict[str, Any]] = {}
         self.queues: dict[str, dict[str, Any]] = {}
         self.calls: deque[Call] = deque(maxlen=RECENT_CALLS)
@@ -35,9 +33,6 @@ class HallView:
     def apply_snapshot(self, snapshot: dict[str, Any]) -> None:
         """Takes a `snapshot` event or a `GET /hall` body (wrapped as {"hall": body})."""
         state = _dict(snapshot.get("hall"))
-        about = _dict(state.get("hall")) or state
-        self.hall_name = str(about.get("name") or self.hall_name)
-        self.announce = str(about.get("announce") or self.announce)
         known_zones = {number: window.get("zone") for number, window in self.windows.items()}
         self.windows = {}
         for window in state.get("windows") or []:

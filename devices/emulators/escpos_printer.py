@@ -157,7 +157,8 @@ class EscposDecoder:
     def _end_line(self) -> None:
         self._flush_segment()
         if self._segments:
-            text = "".join(raw.decode("gb18030" if hanzi else "ascii", errors="replace") for raw, hanzi in self._segments)
+            text = "".join(raw.decode("gb18030" if hanzi else "ascii", errors="replace")
+                           for raw, hanzi in self._segments)
             width, height, bold = self._line_style
             self.current.lines.append(Line(text, width, height, bold))
         elif not self.current.lines or self.current.lines[-1].text:

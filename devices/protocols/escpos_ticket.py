@@ -117,7 +117,9 @@ def status_reply(state: DeviceState) -> dict[int, int]:
         STATUS_OFFLINE_CAUSE: 0x12
         | (0x04 if state is DeviceState.COVER_OPEN else 0)
         | (0x20 if state is DeviceState.PAPER_OUT else 0),
-        STATUS_PAPER: 0x12 | (0x60 if state is DeviceState.PAPER_OUT else 0x0C if state is DeviceState.PAPER_LOW else 0),
+        STATUS_PAPER: 0x12
+        | (0x60 if state is DeviceState.PAPER_OUT else 0)
+        | (0x0C if state is DeviceState.PAPER_LOW else 0),
     }
 
 

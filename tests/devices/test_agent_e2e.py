@@ -100,7 +100,8 @@ category = "A"
         token = enrol.stdout.strip().splitlines()[-1]
         self.agent_log = open(tmp_path / "agent.log", "w+", encoding="utf-8")
         self.agent = subprocess.Popen(
-            [sys.executable, "-m", "hall.cli", "agent", "--server", server.url, f"--token={token}", "--config", str(config)],
+            [sys.executable, "-m", "hall.cli", "agent", "--server", server.url, f"--token={token}",
+             "--config", str(config)],
             stdout=self.agent_log, stderr=subprocess.STDOUT, start_new_session=True,
             env={**os.environ, "PYTHONUNBUFFERED": "1"})
         self.kiosk = server.tokens["kiosk-1"]

@@ -34,7 +34,8 @@ def load_text(tmp_path, text):
     (GOOD_PRINTER + 'encoding = "klingon"\n', "printers[0] ('p1')", "'encoding'"),
     ('[[led_screens]]\nzone = "A"\nprotocol = "onbon-bx"\nconnection = "tcp://h:5005"\ncolour = "blue"\n',
      "led_screens[0]", "'colour'"),
-    ('[[led_screens]]\nwindow = 1\nprotocol = "nope"\nconnection = "serial:///dev/x"\n', "led_screens[0]", "'protocol'"),
+    ('[[led_screens]]\nwindow = 1\nprotocol = "nope"\nconnection = "serial:///dev/x"\n',
+     "led_screens[0]", "'protocol'"),
     ('[[led_screens]]\nwindow = 1\nzone = "A"\nprotocol = "strip485"\nconnection = "serial:///dev/x"\n',
      "led_screens[0]", "'zone'"),
     ('[[led_screens]]\nwindow = 1\nprotocol = "strip485"\nconnection = "serial:///dev/x?baud=9600"\n',
@@ -100,7 +101,6 @@ def called(number, window, zone, seq):
 def test_hall_view_from_snapshot_and_events():
     view = HallView()
     view.apply_snapshot(SNAPSHOT)
-    assert view.hall_name == "示例市民中心"
     assert window_lines(view, 1) == ["1号窗口", "欢迎光临"]
     assert window_lines(view, 5) == ["5号窗口", "暂停服务"]
     assert window_lines(view, 9) == ["9号窗口", "暂停服务"]
