@@ -7,7 +7,7 @@ import pytest
 
 from devices.agent.hall_view import HallView
 from devices.agent.keypads import KeypadWorker
-from devices.agent.printing import PrinterWorker
+from devices.agent.printing import PrinterWorker, job_from_payload
 from devices.agent.screens import ScreenWorker, board_lines, window_lines
 from devices.agent.server import Reply
 from devices.agent.workers import StatusBoard
@@ -312,3 +312,16 @@ def test_printer_worker_prints_on_a_low_roll_and_says_so(printer_worker):
     worker.submit(job("j1"), "http://hall")
     assert wait_until(lambda: done == [{"job_id": "j1", "ok": True}])
     assert {"device": "p1", "state": "paper_low"} in statuses
+
+
+@pytest.mark.parametrize("track_url, printed", [
+    ("/t/abc", "http://10.0.0.2:8000/t/abc"),
+    ("https://hall.example.gov.cn/t/abc", "https://hall.example.gov.cn/t/abc"),
+])
+def test_print_jobs_carry_an_absolute_track_url(track_url, printed):
+    payload = job("j1")
+    payload["ticket"].update(track_url=track_url, holder="张*三", category_name="不动产登记")
+    printed_job = job_from_payload(payload, "http://10.0.0.2:8000/", 0.0)
+    assert printed_job.ticket.track_url == printed
+    assert printed_job.ticket.holder == "张*三" and printed_job.ticket.category_name == "不动产登记"
+    assert printed_job.issued == datetime.fromisoformat(ISSUED_AT).timestamp()
