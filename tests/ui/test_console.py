@@ -1,8 +1,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from conftest import PASSWORD, screenshots
-from test_kiosk import agent_for
+from .harness import PASSWORD, agent_for, screenshots
 
 pytestmark = pytest.mark.browser
 

@@ -1,21 +1,9 @@
-import socketio
-from playwright.sync_api import expect
 import pytest
+from playwright.sync_api import expect
 
-from conftest import screenshots, wait_until
+from .harness import agent_for, screenshots, wait_until
 
 pytestmark = pytest.mark.browser
-
-
-def agent_for(hall, kiosk_name):
-    """A device agent that owns the kiosk's printer and records the print jobs it gets."""
-    token = hall.device("ui-agent", "agent")
-    sio = socketio.Client(reconnection=False)
-    jobs = []
-    sio.on("print.job", jobs.append)
-    sio.connect(hall.url, auth={"token": token}, transports=["websocket"], wait_timeout=10)
-    sio.call("agent.hello", {"printers": [{"name": "ui-printer", "kiosk": kiosk_name}]}, timeout=10)
-    return sio, jobs
 
 
 def test_issuing_by_touch(hall, open_page):

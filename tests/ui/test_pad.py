@@ -1,7 +1,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from conftest import screenshots
+from .harness import screenshots
 
 pytestmark = pytest.mark.browser
 

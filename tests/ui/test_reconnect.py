@@ -1,7 +1,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from conftest import PASSWORD
+from .harness import PASSWORD
 
 pytestmark = pytest.mark.browser
 

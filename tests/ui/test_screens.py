@@ -3,7 +3,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conftest import screenshots
+from .harness import screenshots
 
 pytestmark = pytest.mark.browser
 
