@@ -104,7 +104,8 @@ def serve(args) -> int:
         print(demo.credentials(ctx, base), flush=True)
     app, socketio = create_app(ctx, message_queue=args.message_queue, async_mode="gevent")
     print(f"hall serving on {base} (database {ctx.engine.url.render_as_string(hide_password=True)})", flush=True)
-    socketio.run(app, host=args.host, port=args.port, log_output=False)
+    from hall.entrypoints.realtime import NoDelayHandler
+    socketio.run(app, host=args.host, port=args.port, log_output=False, handler_class=NoDelayHandler)
     return 0
 
 

@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import logging
+import socket
 from typing import Annotated, Literal
 
 from flask import request
+from gevent import pywsgi
 from flask_socketio import SocketIO, join_room
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from hall.adapters.supervision import DeviceRef
 from hall.adapters.socketio_publisher import LocalSequence, MessageQueue, RedisSequence, SocketIOPublisher
 from hall.domain.errors import HallError
 from hall.service_layer import accounts, hall_state, printing, supervision, tickets
@@ -29,8 +32,29 @@ class PrinterAnnouncement(_Strict):
     kiosk: Name
 
 
+class ScreenAnnouncement(_Strict):
+    name: Name
+    window: Annotated[int, Field(ge=1, le=9999)] | None = None
+    zone: Annotated[str, StringConstraints(max_length=8)] | None = None
+
+
+class KeypadAnnouncement(_Strict):
+    name: Name
+    windows: Annotated[list[Annotated[int, Field(ge=1, le=9999)]], Field(max_length=300)] = []
+
+
 class AgentHello(_Strict):
     printers: Annotated[list[PrinterAnnouncement], Field(max_length=100)] = []
+    screens: Annotated[list[ScreenAnnouncement], Field(max_length=500)] = []
+    keypads: Annotated[list[KeypadAnnouncement], Field(max_length=100)] = []
+    card_readers: Annotated[list[PrinterAnnouncement], Field(max_length=100)] = []
+
+    def devices(self) -> list[DeviceRef]:
+        return ([DeviceRef(p.name, "printer", kiosk=p.kiosk) for p in self.printers]
+                + [DeviceRef(s.name, "screen", window=s.window, zone=s.zone) for s in self.screens]
+                + [DeviceRef(k.name, "keypad", window=k.windows[0] if len(k.windows) == 1 else None)
+                   for k in self.keypads]
+                + [DeviceRef(c.name, "card_reader", kiosk=c.kiosk) for c in self.card_readers])
 
 
 class PrintDone(_Strict):
@@ -43,6 +67,17 @@ class DeviceStatus(_Strict):
     device: Name
     state: Literal["ok", "paper_out", "paper_low", "offline", "cover_open", "error"]
     detail: Annotated[str, StringConstraints(max_length=300)] | None = None
+
+
+class NoDelayHandler(pywsgi.WSGIHandler):
+    """Sends each write at once. With Nagle's algorithm a call's second event (or an HTTP
+    body after its headers) waits for the client's delayed ACK: 40 ms on Linux.
+    (gunicorn sets TCP_NODELAY itself.)"""
+
+    def handle(self):
+        if self.socket.family in (socket.AF_INET, socket.AF_INET6):
+            self.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return super().handle()
 
 
 def streams_of(actor: Actor | None, track: bool = False) -> list[str]:
@@ -160,7 +195,7 @@ def init_realtime(app, ctx: HallContext, *, message_queue: str | None, async_mod
         return handler
 
     def hello(actor, body: AgentHello):
-        jobs = printing.agent_hello(ctx, actor, [p.model_dump() for p in body.printers])
+        jobs = printing.agent_hello(ctx, actor, body.devices())
         ctx.publisher.publish(jobs)
         return {"ok": True, "pending_jobs": len(jobs)}
 
