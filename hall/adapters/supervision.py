@@ -26,6 +26,16 @@ class Alarm:
 
 
 @dataclass(frozen=True)
+class DeviceRef:
+    """A printer, screen, keypad or card reader that an agent drives."""
+    name: str
+    kind: str
+    kiosk: str | None = None
+    window: int | None = None
+    zone: str | None = None
+
+
+@dataclass(frozen=True)
 class PrintJob:
     id: str
     ticket_id: int
@@ -136,21 +146,20 @@ class PrintJobRepository(Repository):
         self.conn.execute(update(t.print_job).where(t.print_job.c.id == job_id)
                           .values(attempts=t.print_job.c.attempts + 1))
 
-    def set_device_state(self, device: str, agent_id: int, kind: str, kiosk: str | None, state: str,
-                         detail: str | None, at: dt.datetime) -> str | None:
+    def set_device_state(self, device: DeviceRef, agent_id: int, state: str, detail: str | None,
+                         at: dt.datetime) -> str | None:
         """Store a device's state; returns the state it had before (None if new)."""
         before = self.conn.execute(select(t.device_state.c.state).where(
-            t.device_state.c.device == device)).scalar()
-        values = dict(agent_id=agent_id, kind=kind, kiosk=kiosk, state=state, detail=detail, updated_at=utc(at))
-        self.conn.execute(self._upsert(t.device_state).values(device=device, **values)
+            t.device_state.c.device == device.name)).scalar()
+        values = dict(agent_id=agent_id, kind=device.kind, kiosk=device.kiosk, window=device.window,
+                      zone=device.zone, state=state, detail=detail, updated_at=utc(at))
+        self.conn.execute(self._upsert(t.device_state).values(device=device.name, **values)
                           .on_conflict_do_update(index_elements=["device"], set_=values))
         return before
 
-    def device_states(self) -> list:
-        return self.conn.execute(select(t.device_state).order_by(t.device_state.c.device)).all()
-
-    def devices_of_agent(self, agent_id: int) -> list:
-        return self.conn.execute(select(t.device_state).where(t.device_state.c.agent_id == agent_id)).all()
+    def devices_of_agent(self, agent_id: int) -> list[DeviceRef]:
+        return [DeviceRef(r.device, r.kind, r.kiosk, r.window, r.zone) for r in self.conn.execute(
+            select(t.device_state).where(t.device_state.c.agent_id == agent_id))]
 
     def agent_of_kiosk(self, kiosk: str) -> int | None:
         """The agent that last announced a printer for this kiosk."""

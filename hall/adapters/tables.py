@@ -221,6 +221,8 @@ device_state = Table(
     Column("agent_id", Integer, nullable=False),
     Column("kind", String(16), nullable=False),
     Column("kiosk", String(64)),
+    Column("window", Integer),                          # a window screen's or keypad's window
+    Column("zone", String(8)),                          # a zone board's zone
     Column("state", String(16), nullable=False),
     Column("detail", String(300)),
     Column("updated_at", TS, nullable=False),

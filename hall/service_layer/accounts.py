@@ -23,6 +23,11 @@ MAX_LOCKOUT = dt.timedelta(minutes=15)
 TOKEN_CACHE_S = 5.0  # a revoked token stops working on every node within this
 
 
+def new_token() -> str:
+    # Hex, not base64url: a token starting with "-" would read as an option on a command line.
+    return secrets.token_hex(32)
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -61,7 +66,7 @@ def login(ctx: HallContext, username: str, password: str) -> dict:
             uow.audit.record("login.failed", now, username=username)
     if not ok:
         raise Unauthorized("用户名或密码错误 (wrong username or password)")
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     with ctx.transaction() as uow:
         uow.accounts.clear_login_failures(username)
         uow.accounts.add_login_token(token_hash(token), staff.id, now)
@@ -160,7 +165,7 @@ def add_device(ctx: HallContext, name: str, kind: str, window: int | None = None
         raise InvalidRequest(f"bad kind {kind!r}: one of {', '.join(DEVICE_KINDS)}")
     if kind in ("window-screen", "pad") and window is None:
         raise InvalidRequest(f"a {kind} belongs to a window: give --window N")
-    token = token or secrets.token_urlsafe(32)
+    token = token or new_token()
     now = ctx.clock()
     with ctx.transaction() as uow:
         if uow.accounts.device_by_name(name):

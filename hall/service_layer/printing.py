@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from hall.adapters.supervision import DeviceRef
 from hall.adapters.unit_of_work import UnitOfWork
 from hall.domain import events as ev
 from hall.domain.errors import Forbidden, InvalidRequest, NotFound
@@ -15,17 +16,21 @@ from hall.service_layer.tickets import print_job_message
 DEVICE_STATES = ("ok", "paper_out", "paper_low", "offline", "cover_open", "error")
 
 
-def agent_hello(ctx: HallContext, actor: Actor, printers: list[dict]) -> list[Message]:
-    """Record which kiosks this agent prints for; returns the held jobs to send it now."""
-    require(actor, kinds=("agent",), what="announce printers")
+def agent_hello(ctx: HallContext, actor: Actor, devices: list[DeviceRef]) -> list[Message]:
+    """Record what this agent drives (printers for which kiosks, screens for which
+    windows); returns the print jobs held for its kiosks, to send it now."""
+    require(actor, kinds=("agent",), what="announce devices")
     now = ctx.clock()
     with ctx.transaction() as uow:
         settings = ctx.settings(uow)
         drop_stale_jobs(ctx, uow, settings.timezone)
-        for p in printers:
-            uow.print_jobs.set_device_state(p["name"], actor.device_id, "printer", p["kiosk"], "ok", None, now)
-        uow.audit.record("agent.connected", now, **actor.audit(), printers=[p["name"] for p in printers])
-        kiosks = [p["kiosk"] for p in printers]
+        for device in devices:
+            owner = uow.print_jobs.device_owner(device.name)
+            if owner not in (None, actor.device_id):
+                raise Forbidden(f"device {device.name!r} belongs to another agent")
+            _set_state(uow, settings.timezone, now, actor.device_id, device, "ok", None)
+        uow.audit.record("agent.connected", now, **actor.audit(), devices=[d.name for d in devices])
+        kiosks = [d.kiosk for d in devices if d.kind == "printer"]
         jobs = []
         for job in uow.print_jobs.pending_for(kiosks):
             ticket = uow.tickets.get(job.ticket_id)
@@ -75,28 +80,30 @@ def device_status(ctx: HallContext, actor: Actor, device: str, state: str, detai
     now = ctx.clock()
     with ctx.transaction() as uow:
         tz = ctx.settings(uow).timezone
-        known = {r.device: r for r in uow.print_jobs.devices_of_agent(actor.device_id)}
-        row = known.get(device)
-        kind = row.kind if row else "device"
-        kiosk = row.kiosk if row else None
-        if row is None and uow.print_jobs.device_owner(device) not in (None, actor.device_id):
+        known = {d.name: d for d in uow.print_jobs.devices_of_agent(actor.device_id)}
+        if device not in known and uow.print_jobs.device_owner(device) is not None:
             raise Forbidden(f"device {device!r} belongs to another agent")
-        _set_state(uow, tz, now, actor.device_id, device, kind, kiosk, state, detail)
+        _set_state(uow, tz, now, actor.device_id, known.get(device) or DeviceRef(device, "device"), state, detail)
 
 
-def _set_state(uow: UnitOfWork, tz: str, now, agent_id: int, device: str, kind: str, kiosk: str | None,
-               state: str, detail: str | None) -> None:
-    before = uow.print_jobs.set_device_state(device, agent_id, kind, kiosk, state, detail, now)
-    if before == state:
+def _set_state(uow: UnitOfWork, tz: str, now, agent_id: int, device: DeviceRef, state: str,
+               detail: str | None) -> None:
+    before = uow.print_jobs.set_device_state(device, agent_id, state, detail, now)
+    if before == state or (before is None and state == "ok"):
         return
-    uow.audit.record("device.status", now, device_id=agent_id, device=device, state=state, detail=detail)
-    uow.emit(Message("device.status", {"device": device, "state": state, "detail": detail, "kiosk": kiosk},
-                     kiosk=kiosk, audience=frozenset({ev.KIOSK, ev.SUPERVISORS})))
+    uow.audit.record("device.status", now, device_id=agent_id, window=device.window, device=device.name,
+                     state=state, detail=detail)
+    uow.emit(Message("device.status", {"device": device.name, "kind": device.kind, "state": state,
+                                       "detail": detail, "kiosk": device.kiosk, "window": device.window},
+                     kiosk=device.kiosk, audience=frozenset({ev.KIOSK, ev.SUPERVISORS})))
     if state == "ok":
-        clear_alarms(uow, tz, "device", f"device:{device}", now)
-    else:
-        raise_alarm(uow, tz, kind="device", level="critical", subject=f"device:{device}", at=now, device=device,
-                    message=f"设备{device}故障：{state}{'（' + detail + '）' if detail else ''}")
+        clear_alarms(uow, tz, "device", f"device:{device.name}", now)
+        return
+    where = f"{device.window}号窗口" if device.window else (f"{device.kiosk}" if device.kiosk else "")
+    raise_alarm(uow, tz, kind="device", level="critical", subject=f"device:{device.name}", at=now,
+                device=device.name, window=device.window,
+                message=f"设备{device.name}{('（' + where + '）') if where else ''}故障：{state}"
+                        f"{'，' + detail if detail else ''}")
 
 
 def agent_gone(ctx: HallContext, agent_id: int) -> None:
@@ -106,6 +113,5 @@ def agent_gone(ctx: HallContext, agent_id: int) -> None:
         s = uow.layout.settings()
         if s is None:
             return
-        for row in uow.print_jobs.devices_of_agent(agent_id):
-            _set_state(uow, s.timezone, now, agent_id, row.device, row.kind, row.kiosk, "offline",
-                       "agent disconnected")
+        for device in uow.print_jobs.devices_of_agent(agent_id):
+            _set_state(uow, s.timezone, now, agent_id, device, "offline", "agent disconnected")

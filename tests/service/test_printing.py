@@ -1,5 +1,8 @@
 """Print jobs wait for their kiosk's agent, are dropped visibly when stale; device faults are alarms."""
+from hall.adapters.supervision import DeviceRef
 from hall.service_layer import printing, tickets
+
+PRINTER = DeviceRef("p1", "printer", kiosk="kiosk-1")
 
 
 def test_a_job_is_held_until_the_kiosks_agent_announces_its_printer(hall):
@@ -7,7 +10,7 @@ def test_a_job_is_held_until_the_kiosks_agent_announces_its_printer(hall):
     agent = hall.device("agent-1", "agent")
     view, _ = tickets.issue(hall.ctx, kiosk, category="A")
     assert hall.published.named("print.job") == []
-    jobs = printing.agent_hello(hall.ctx, agent, [{"name": "p1", "kiosk": "kiosk-1"}])
+    jobs = printing.agent_hello(hall.ctx, agent, [PRINTER])
     assert [(j.name, j.agent, j.payload["ticket"]["number"], j.payload["printer"]) for j in jobs] == \
         [("print.job", agent.device_id, view["number"], "p1")]
     assert jobs[0].payload["hall_name"] == "测试中心" and jobs[0].payload["ticket"]["zone_name"] == "不动产"
@@ -27,14 +30,14 @@ def test_stale_jobs_are_dropped_and_the_kiosk_is_told(hall):
     agent = hall.device("agent-1", "agent")
     tickets.issue(hall.ctx, kiosk, category="A")
     hall.clock.advance(seconds=hall.ctx.options.print_job_max_age_s + 1)
-    assert printing.agent_hello(hall.ctx, agent, [{"name": "p1", "kiosk": "kiosk-1"}]) == []
+    assert printing.agent_hello(hall.ctx, agent, [PRINTER]) == []
     dropped = hall.published.named("print.result")[-1]
     assert (dropped.kiosk, dropped.payload["ok"], dropped.payload["error"]) == ("kiosk-1", False, "dropped")
 
 
 def test_a_device_fault_raises_an_alarm_that_clears_when_it_recovers(hall):
     agent = hall.device("agent-1", "agent")
-    printing.agent_hello(hall.ctx, agent, [{"name": "p1", "kiosk": "kiosk-1"}])
+    printing.agent_hello(hall.ctx, agent, [PRINTER])
     printing.device_status(hall.ctx, agent, "p1", "paper_out", None)
     printing.device_status(hall.ctx, agent, "p1", "paper_out", None)  # no news, no second alarm
     alarms = hall.published.named("alarm")
@@ -48,7 +51,9 @@ def test_a_device_fault_raises_an_alarm_that_clears_when_it_recovers(hall):
 
 def test_everything_an_agent_drives_goes_offline_with_it(hall):
     agent = hall.device("agent-1", "agent")
-    printing.agent_hello(hall.ctx, agent, [{"name": "p1", "kiosk": "kiosk-1"}, {"name": "p2", "kiosk": "kiosk-2"}])
+    printing.agent_hello(hall.ctx, agent, [DeviceRef("p1", "printer", kiosk="kiosk-1"), DeviceRef("s5", "screen", window=5)])
     printing.agent_gone(hall.ctx, agent.device_id)
     assert sorted((m.payload["device"], m.payload["state"]) for m in hall.published.named("device.status")) == \
-        [("p1", "offline"), ("p2", "offline")]
+        [("p1", "offline"), ("s5", "offline")]
+    screen_alarm = next(m.payload for m in hall.published.named("alarm") if m.payload["device"] == "s5")
+    assert screen_alarm["window"] == 5 and "5号窗口" in screen_alarm["message"]
