@@ -14,7 +14,6 @@ addStrings({
     "counter.post": "岗位",
     "counter.post_a": "A岗",
     "counter.post_b": "B岗",
-    "counter.sign_in": "签到",
     "counter.sign_out": "签退",
     "counter.signed_in_by": "{name} 在岗",
     "counter.serves_all": "全部业务（无差别窗口）",
@@ -58,7 +57,6 @@ addStrings({
     "counter.post": "Post",
     "counter.post_a": "Post A",
     "counter.post_b": "Post B",
-    "counter.sign_in": "Sign in",
     "counter.sign_out": "Sign out",
     "counter.signed_in_by": "{name} on duty",
     "counter.serves_all": "Every service (general window)",
@@ -264,6 +262,7 @@ function queuePanel() {
       h("span.q-number", tk.number),
       h("span.q-cat", catName(tk.category, tk.category_name)),
       tk.priority !== "normal" && h("span.badge", t(`counter.priority.${tk.priority}`)),
+      tk.transferred_to_window === windowNo && h("span.badge.transferred", t("counter.transferred_in")),
       h("span.q-wait", fmtDuration(secondsSince(tk.issued_at)))))));
 }
 

@@ -9,7 +9,6 @@ addStrings({
   zh: {
     "track.title": "排队进度",
     "track.number": "您的号码",
-    "track.waiting": "等候中",
     "track.ahead": "前面还有",
     "track.est": "预计等候约 {wait}",
     "track.called": "请到 {window} 号窗口办理",
@@ -22,7 +21,6 @@ addStrings({
   en: {
     "track.title": "Your place in the queue",
     "track.number": "Your number",
-    "track.waiting": "Waiting",
     "track.ahead": "People ahead",
     "track.est": "Estimated wait: {wait}",
     "track.called": "Please go to window {window}",
