@@ -15,6 +15,7 @@ addStrings({
     "kiosk.zone_waiting": "等候 {n} 人",
     "kiosk.waiting": "等候 {n} 人",
     "kiosk.about": "约等 {wait}",
+    "kiosk.no_wait": "无需等候",
     "kiosk.closed": "暂停取号",
     "kiosk.hours": "取号时间 {hours}",
     "kiosk.quota": "今日号已取完",
@@ -53,6 +54,7 @@ addStrings({
     "kiosk.zone_waiting": "{n} waiting",
     "kiosk.waiting": "{n} waiting",
     "kiosk.about": "about {wait}",
+    "kiosk.no_wait": "No wait",
     "kiosk.closed": "Not issuing now",
     "kiosk.hours": "Tickets {hours}",
     "kiosk.quota": "All of today's tickets are taken",
@@ -182,7 +184,7 @@ function categoryStatus(cat) {
     return h("span.cat-state.closed", t("kiosk.closed"),
       cat.hours?.length ? h("small", t("kiosk.hours", { hours: cat.hours.join("  ") })) : null);
   }
-  return h("span.cat-state.open", t("kiosk.about", { wait: fmtWait(cat.estimated_wait_s) }));
+  return h("span.cat-state.open", cat.waiting ? t("kiosk.about", { wait: fmtWait(cat.estimated_wait_s) }) : t("kiosk.no_wait"));
 }
 
 function renderCategories() {
