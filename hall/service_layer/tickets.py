@@ -13,6 +13,7 @@ from hall.domain.errors import AlreadyQueued, Forbidden, InvalidRequest, NotFoun
 from hall.domain.events import Message
 from hall.domain.issuing import business_date, check_can_issue, mask_name
 from hall.domain.model import Priority, Ticket
+from hall.service_layer import id_cards
 from hall.service_layer.actors import Actor, require
 from hall.service_layer.context import HallContext
 from hall.service_layer.messages import queue_updated
@@ -22,7 +23,8 @@ ID_NUMBER = re.compile(r"^\d{17}[\dXx]$")
 
 def issue(ctx: HallContext, actor: Actor, *, category: str, priority: str = "normal",
           appointment_code: str | None = None, idempotency_key: str | None = None,
-          id_card: dict | None = None, kiosk: str | None = None) -> tuple[dict, bool]:
+          id_card: dict | None = None, card_token: str | None = None,
+          kiosk: str | None = None) -> tuple[dict, bool]:
     """A new ticket (and True), or the one this Idempotency-Key already got (and False)."""
     require(actor, roles=("supervisor", "admin"), kinds=("kiosk", "agent"), what="issue tickets")
     if appointment_code and priority == Priority.NORMAL.value:
@@ -33,8 +35,15 @@ def issue(ctx: HallContext, actor: Actor, *, category: str, priority: str = "nor
         raise InvalidRequest("身份证号码格式不正确 (id_card.number is not an 18-digit ID number)")
     if actor.kind == "kiosk":
         kiosk = actor.device.name
+    if id_card is not None and card_token is not None:
+        raise InvalidRequest("give id_card or card_token, not both")
+    holder = None
+    if id_card is not None:
+        holder = (ctx.holder_key(id_card["number"]), mask_name(id_card.get("name") or "") or None)
+    elif card_token is not None:
+        holder = id_cards.open_card_token(ctx, actor, card_token)
     try:
-        return _issue(ctx, actor, category, Priority(priority), appointment_code, idempotency_key, id_card, kiosk)
+        return _issue(ctx, actor, category, Priority(priority), appointment_code, idempotency_key, holder, kiosk)
     except IntegrityError:
         # Two requests with one Idempotency-Key raced on two nodes: the loser
         # rolled back and answers with the winner's ticket.
@@ -46,7 +55,7 @@ def issue(ctx: HallContext, actor: Actor, *, category: str, priority: str = "nor
             return ctx.present(uow, existing, tz), False
 
 
-def _issue(ctx, actor, category, priority, appointment_code, idempotency_key, id_card, kiosk):
+def _issue(ctx, actor, category, priority, appointment_code, idempotency_key, holder, kiosk):
     now = ctx.clock()
     with ctx.transaction() as uow:
         settings = ctx.settings(uow)
@@ -63,15 +72,12 @@ def _issue(ctx, actor, category, priority, appointment_code, idempotency_key, id
                             f"(this {actor.kind} serves zone {actor.device.zone} only)")
         day = business_date(now, tz)
         check_can_issue(cat, now, tz, uow.tickets.issued_count(day, cat.code))
-        holder = holder_key = None
-        if id_card is not None:
-            holder_key = ctx.holder_key(id_card["number"])
-            if uow.tickets.open_ticket_of_holder(holder_key, cat.code):
-                raise AlreadyQueued(f"您已有一张{cat.name}的号，请等候叫号", category=cat.code)
-            holder = mask_name(id_card.get("name") or "")
+        holder_key, holder_name = holder or (None, None)
+        if holder_key and uow.tickets.open_ticket_of_holder(holder_key, cat.code):
+            raise AlreadyQueued(f"您已有一张{cat.name}的号，请等候叫号", category=cat.code)
         ticket = Ticket(prefix=cat.code, number=uow.tickets.next_number(day, cat.code), business_date=day,
                         category=cat.code, priority=priority, issued_at=now,
-                        track_token=secrets.token_urlsafe(16), holder=holder or None, holder_key=holder_key,
+                        track_token=secrets.token_urlsafe(16), holder=holder_name, holder_key=holder_key,
                         appointment_code=appointment_code, kiosk=kiosk)
         uow.tickets.add(ticket)
         if idempotency_key:

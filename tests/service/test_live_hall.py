@@ -4,8 +4,8 @@ import copy
 import pytest
 
 from hall import layout
-from hall.domain.errors import AlreadyQueued, Forbidden, WindowBusy
-from hall.service_layer import hall_state, layout_loader, tickets, windows
+from hall.domain.errors import AlreadyQueued, Forbidden, InvalidRequest, WindowBusy
+from hall.service_layer import hall_state, id_cards, layout_loader, tickets, windows
 from tests.service.conftest import LAYOUT
 
 
@@ -88,3 +88,25 @@ def test_a_zone_kiosk_issues_its_zones_categories_only(hall):
     with pytest.raises(Forbidden):
         tickets.issue(hall.ctx, kiosk, category="A")
     assert hall.published.named("ticket.issued") == []
+
+
+def test_a_card_read_at_a_kiosk_lets_the_visitor_choose_the_category(hall):
+    agent = hall.device("agent-1", "agent")
+    kiosk = hall.device("kiosk-1", "kiosk")
+    other_kiosk = hall.device("kiosk-2", "kiosk")
+    told = id_cards.card_read(hall.ctx, agent, "kiosk-1", "11010519491231002X", "张小三")
+    assert (told.name, told.kiosk, told.payload["holder"]) == ("id_card.read", "kiosk-1", "张*三")
+    assert "11010519491231002X" not in repr(told)
+    token = told.payload["card_token"]
+    with pytest.raises(Forbidden):
+        tickets.issue(hall.ctx, other_kiosk, category="A", card_token=token)
+    t, _ = tickets.issue(hall.ctx, kiosk, category="A", card_token=token)
+    assert t["holder"] == "张*三"
+    with pytest.raises(AlreadyQueued):
+        tickets.issue(hall.ctx, kiosk, category="A", card_token=token)
+    forged = token[:-1] + ("0" if token[-1] != "0" else "1")
+    with pytest.raises(InvalidRequest):
+        tickets.issue(hall.ctx, kiosk, category="B", card_token=forged)
+    hall.clock.advance(seconds=id_cards.CARD_TOKEN_S + 1)
+    with pytest.raises(InvalidRequest):
+        tickets.issue(hall.ctx, kiosk, category="B", card_token=token)

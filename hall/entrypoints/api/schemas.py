@@ -30,6 +30,7 @@ class IssueBody(Body):
     priority: Literal["normal", "green", "appointment"] = "normal"
     appointment_code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)] | None = None
     id_card: IdCard | None = None
+    card_token: Annotated[str, StringConstraints(min_length=10, max_length=512)] | None = None
     kiosk: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
 
 

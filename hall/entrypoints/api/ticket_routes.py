@@ -18,7 +18,8 @@ def issue(body: IssueBody):
         raise InvalidRequest("Idempotency-Key must be 1-200 characters")
     view, created = tickets.issue(
         ctx(), caller(), category=body.category, priority=body.priority, appointment_code=body.appointment_code,
-        idempotency_key=key, id_card=body.id_card.model_dump() if body.id_card else None, kiosk=body.kiosk)
+        idempotency_key=key, id_card=body.id_card.model_dump() if body.id_card else None,
+        card_token=body.card_token, kiosk=body.kiosk)
     return jsonify({"ticket": absolute(view)}), 201 if created else 200
 
 
