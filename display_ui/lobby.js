@@ -110,20 +110,27 @@ function tick() {
 }
 setInterval(tick, 1000);
 
+// The frame is built once: rebuilding the ticker would restart its scrolling on every
+// event, and a busy hall would never see the end of the notice.
+const hallName = h("h1#hall-name");
+const zoneTag = h("span.zone-tag", { hidden: !zone });
+const body = h("div.lobby-body");
+const tickerText = h("div.ticker-text");
+replace(root, h("header.lobby-head", hallName, zoneTag, clock), body, h("footer.ticker", tickerText), soundHint, voice.list);
+
+function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
+}
+
 function render() {
   tick();
-  replace(root,
-    h("header.lobby-head",
-      h("h1#hall-name", hall.hall?.name || ""),
-      zone && h("span.zone-tag", named(zones, zone)),
-      clock),
-    h("div.lobby-body",
-      h("div.lobby-left", latestPanel(), recentPanel()),
-      h("div.lobby-right", windowsPanel(), queuesPanel())),
-    h("footer.ticker", h("div.ticker-text", hall.hall?.notice || t("lobby.notice"))),
-    soundHint,
-    voice.list);
-  soundHint.textContent = t("lobby.sound");
+  setText(hallName, hall.hall?.name || "");
+  if (zone) setText(zoneTag, named(zones, zone));
+  setText(tickerText, hall.hall?.notice || t("lobby.notice"));
+  setText(soundHint, t("lobby.sound"));
+  replace(body,
+    h("div.lobby-left", latestPanel(), recentPanel()),
+    h("div.lobby-right", windowsPanel(), queuesPanel()));
 }
 onLangChange(render);
 
