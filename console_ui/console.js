@@ -3,7 +3,7 @@ import "./console.css";
 import { Chart, BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip } from "chart.js";
 import { api } from "../ui_common/api.js";
 import { staffSession, logout, checkSession } from "../ui_common/auth.js";
-import { h, replace, fmtDuration, fmtClock, langButton, notice, guarded, dialog } from "../ui_common/dom.js";
+import { h, replace, fmtDuration, fmtClock, langButton, notice, guarded, dialog, renderer } from "../ui_common/dom.js";
 import { createHall, ticketNumber } from "../ui_common/hallstate.js";
 import { addStrings, t, localName, onLangChange } from "../ui_common/i18n.js";
 import { connectLive, secondsSince } from "../ui_common/live.js";
@@ -367,15 +367,16 @@ async function start() {
   } catch (err) {
     notice(err.message);
   }
+  const renderSoon = renderer(render);
   const refresh = (name) => (payload) => {
     apply[name]?.(payload);
-    if (tab === "live") render();
+    if (tab === "live") renderSoon();
   };
   connectLive({
     auth: { token: session.token },
     onSnapshot: (snap) => {
       reset(snap.hall);
-      render();
+      renderSoon();
     },
     onRefused: checkSession,
     events: {
@@ -385,7 +386,7 @@ async function start() {
       "ticket.no_show": (payload) => {
         const tk = payload.ticket;
         if (tk?.id && !noShows.some((x) => x.id === tk.id)) noShows.unshift(tk);
-        if (tab === "live") render();
+        if (tab === "live") renderSoon();
       },
     },
   });

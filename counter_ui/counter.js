@@ -2,7 +2,7 @@ import "../ui_common/base.css";
 import "./counter.css";
 import { api } from "../ui_common/api.js";
 import { staffSession, logout, checkSession } from "../ui_common/auth.js";
-import { h, replace, fmtDuration, langButton, notice, guarded, dialog } from "../ui_common/dom.js";
+import { h, replace, fmtDuration, langButton, notice, guarded, dialog, renderer } from "../ui_common/dom.js";
 import { createHall, ticketNumber } from "../ui_common/hallstate.js";
 import { addStrings, t, localName, onLangChange } from "../ui_common/i18n.js";
 import { connectLive, secondsSince } from "../ui_common/live.js";
@@ -290,13 +290,14 @@ function render() {
   replace(root, topBar(), h("div.desk", h("div.desk-main", currentCard(), actionBar()), queuePanel()));
 }
 
+const renderSoon = renderer(render);
 let queueTimer = null;
 function refreshQueue() {
   clearTimeout(queueTimer);
   queueTimer = setTimeout(async () => {
     try {
       queue = (await api("GET", `/windows/${windowNo}/queue`)).tickets;
-      render();
+      renderSoon();
     } catch (err) {
       notice(err.message, "error", 5000);
     }
@@ -340,14 +341,14 @@ async function start() {
   }
   const refresh = (name) => (payload) => {
     apply[name]?.(payload);
-    render();
+    renderSoon();
     refreshQueue();
   };
   connectLive({
     auth: { token: session.token },
     onSnapshot: (snap) => {
       reset(snap.hall);
-      render();
+      renderSoon();
       refreshQueue();
     },
     onRefused: checkSession,

@@ -119,3 +119,24 @@ export function dialog(title, build) {
     overlay.querySelector("input,select,button")?.focus();
   });
 }
+
+// Re-rendering on every event would replace a button between a clerk's press and
+// release and lose the click; renders wait for the press to end and come once per frame.
+export function renderer(render) {
+  let dirty = false;
+  let pressing = false;
+  const flush = () => {
+    if (!dirty || pressing) return;
+    dirty = false;
+    render();
+  };
+  document.addEventListener("pointerdown", () => (pressing = true), true);
+  document.addEventListener("pointerup", () => {
+    pressing = false;
+    setTimeout(flush, 0); // after the click that this release makes
+  }, true);
+  return () => {
+    dirty = true;
+    requestAnimationFrame(flush);
+  };
+}
