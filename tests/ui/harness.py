@@ -136,6 +136,12 @@ def agent_for(hall: HallServer, kiosk_name: str):
     return sio, jobs
 
 
+def log_in(page, username: str, password: str = PASSWORD) -> None:
+    page.fill("#login-username", username)
+    page.fill("#login-password", password)
+    page.click("#login-submit")
+
+
 def screenshot(page, name: str, lang: str) -> None:
     """test-artifacts/screenshots/<name>-<lang>.png; with HALL_DOC_SCREENSHOTS=1 also docs/screenshots/."""
     SHOTS.mkdir(parents=True, exist_ok=True)

@@ -1,15 +1,9 @@
 import pytest
 from playwright.sync_api import expect
 
-from .harness import PASSWORD, agent_for, screenshots
+from .harness import agent_for, log_in, screenshots
 
 pytestmark = pytest.mark.browser
-
-
-def login(page, name):
-    page.fill("#login-username", name)
-    page.fill("#login-password", PASSWORD)
-    page.click("#login-submit")
 
 
 def test_console_shows_an_alarm_and_changes_a_window(hall, open_page):
@@ -17,7 +11,7 @@ def test_console_shows_an_alarm_and_changes_a_window(hall, open_page):
     clerk = hall.clerk_at(window)
     hall.supervisor  # noqa: B018 - the account the page logs in with
     page = open_page(f"{hall.url}/console/", 1600, 1000)
-    login(page, "ui-supervisor")
+    log_in(page, "ui-supervisor")
     expect(page.locator(f'tr[data-window="{window}"]')).to_contain_text("王小明")
 
     # A printer runs out of paper: an alarm, which the supervisor acknowledges.
@@ -63,7 +57,7 @@ def test_daily_report_with_charts_and_downloads(hall, open_page):
         hall.api("POST", f"/windows/{window}/finish", clerk)
     hall.supervisor  # noqa: B018
     page = open_page(f"{hall.url}/console/", 1600, 1100)
-    login(page, "ui-supervisor")
+    log_in(page, "ui-supervisor")
     page.click("#tab-report")
     expect(page.locator('.total[data-figure="tickets"] strong')).to_have_text("3")
     expect(page.locator("#chart-arrivals")).to_be_visible()
@@ -80,5 +74,5 @@ def test_daily_report_with_charts_and_downloads(hall, open_page):
 def test_only_supervisors_get_in(hall, open_page):
     hall.staff("ui-clerk", "clerk")
     page = open_page(f"{hall.url}/console/", 1280, 800)
-    login(page, "ui-clerk")
+    log_in(page, "ui-clerk")
     expect(page.locator(".form-error")).to_have_text("没有权限执行此操作")

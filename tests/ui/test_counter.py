@@ -3,7 +3,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .harness import PASSWORD, screenshots, wait_until
+from .harness import log_in, screenshots, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -17,12 +17,9 @@ def test_a_clerks_day(hall, open_page):
     page = open_page(f"{hall.url}/counter/", 1440, 900, clock=True)
     expect(page.locator("#login-username")).to_be_visible()
     screenshots(page, "counter-login", "#login-username")
-    page.fill("#login-username", "ui-clerk")
-    page.fill("#login-password", "wrong")
-    page.click("#login-submit")
+    log_in(page, "ui-clerk", "wrong")
     expect(page.locator(".form-error")).to_have_text("用户名或密码错误")
-    page.fill("#login-password", PASSWORD)
-    page.click("#login-submit")
+    log_in(page, "ui-clerk")
 
     page.click('button.post[data-post="B"]')
     page.click(f'button.window-pick[data-window="{window}"]')
@@ -104,9 +101,7 @@ def test_action_errors_are_plain_chinese(hall, open_page):
     window = hall.window_for("A")
     hall.clerk_at(window)
     page = open_page(f"{hall.url}/counter/", 1440, 900)
-    page.fill("#login-username", "ui-clerk")
-    page.fill("#login-password", PASSWORD)
-    page.click("#login-submit")
+    log_in(page, "ui-clerk")
     expect(page.locator("#current.empty")).to_be_visible()
     # Another clerk's session signs the window out behind this page's back.
     hall.api("POST", f"/windows/{window}/sign-out", hall.login("ui-clerk"))
@@ -118,9 +113,7 @@ def test_a_revoked_login_returns_to_the_login_form(hall, open_page):
     window = hall.window_for("A")
     hall.clerk_at(window)
     page = open_page(f"{hall.url}/counter/", 1440, 900)
-    page.fill("#login-username", "ui-clerk")
-    page.fill("#login-password", PASSWORD)
-    page.click("#login-submit")
+    log_in(page, "ui-clerk")
     expect(page.locator("#current.empty")).to_be_visible()
     token = page.evaluate("localStorage.getItem('hall.staff.counter')")
     hall.api("POST", "/auth/logout", token)

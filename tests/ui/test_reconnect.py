@@ -1,7 +1,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from .harness import PASSWORD
+from .harness import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -11,9 +11,7 @@ def test_pages_come_back_after_a_server_restart(hall, open_page):
     hall.clerk_at(window)
     lobby = open_page(f"{hall.url}/display/?token={hall.device('ui-lobby', 'display')}", 1920, 1080)
     counter = open_page(f"{hall.url}/counter/", 1440, 900)
-    counter.fill("#login-username", "ui-clerk")
-    counter.fill("#login-password", PASSWORD)
-    counter.click("#login-submit")
+    log_in(counter, "ui-clerk")
     for page in (lobby, counter):
         expect(page.locator("body")).to_have_attribute("data-conn", "online")
 
