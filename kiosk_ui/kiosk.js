@@ -89,6 +89,7 @@ addStrings({
 
 const IDLE_MS = 60000;
 const TICKET_MS = 30000;
+const PRINT_WAIT_MS = 15000;
 
 const root = document.getElementById("app");
 const state = {
@@ -257,6 +258,12 @@ async function issue(cat, button) {
     state.intent = null;
     state.print = state.printerDown ? "paper_out" : "pending";
     show("ticket");
+    // No word from the printer (agent away, jam): the visitor must not wait for paper.
+    setTimeout(() => {
+      if (state.ticket !== ticket || state.print !== "pending") return;
+      state.print = "failed";
+      if (state.screen === "ticket") render();
+    }, PRINT_WAIT_MS);
   } catch (err) {
     show("categories");
     notice(err.message);
@@ -341,7 +348,8 @@ async function start() {
         if (state.screen === "ticket") render();
       },
       "device.status": (status) => {
-        state.printerDown = status.state !== "ok";
+        // Paper running low still prints; everything else means no ticket comes out.
+        state.printerDown = !["ok", "paper_low"].includes(status.state);
         render();
       },
     },
