@@ -60,8 +60,13 @@ def test_green_channel_appointment_and_idle_return(hall, open_page):
     expect(page.locator("#ticket-number")).to_have_text("A001")
     expect(page.locator(".ticket-category .badge")).to_have_text("绿色通道")
 
+    # No printer answers (no agent here): the screen stops promising paper.
+    expect(page.locator("#print-status")).to_have_attribute("data-print", "pending")
+    page.clock.fast_forward("00:16")
+    expect(page.locator("#print-status")).to_have_attribute("data-print", "failed")
+
     # Nobody touches the screen: back to the start for the next visitor.
-    page.clock.fast_forward("00:31")
+    page.clock.fast_forward("00:15")
     expect(page.locator("button.zone").first).to_be_visible()
     expect(page.locator('button.mode.green[aria-pressed="true"]')).to_have_count(0)
 
