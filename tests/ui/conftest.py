@@ -9,19 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from .harness import ROOT, HallServer
+from tests.conftest import missing_service
+
+from .harness import ROOT, UiHall
 
 CHROMIUM = "/usr/bin/chromium"
 BUNDLE = ROOT / "hall" / "static" / "ui" / "kiosk.js"
-
-
-def pytest_collection_modifyitems(items):
-    if Path(CHROMIUM).exists():
-        return
-    skip = pytest.mark.skip(reason=f"{CHROMIUM} is missing: apt-get install -y chromium fonts-noto-cjk")
-    for item in items:
-        if "browser" in item.keywords:
-            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")
@@ -39,15 +32,16 @@ def built_ui():
 
 
 @pytest.fixture()
-def hall(tmp_path, built_ui):
-    server = HallServer(tmp_path)
-    server.start()
+def hall(tmp_path, sqlite_url, built_ui):
+    server = UiHall(db=sqlite_url, workdir=tmp_path, extra=["--demo"]).start()
     yield server
     server.stop()
 
 
 @pytest.fixture(scope="session")
 def browser():
+    if not Path(CHROMIUM).exists():
+        missing_service(f"{CHROMIUM} is missing: apt-get install -y chromium fonts-noto-cjk")
     from playwright.sync_api import sync_playwright
     with sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=[

@@ -1,23 +1,21 @@
-"""What the browser tests share: a real `hall serve --demo` process driven through its
-CLI and API, a stand-in device agent, and screenshots in both languages."""
+"""What the browser tests share: the project's real `hall serve --demo` process (from
+tests/conftest.py) with accounts and devices added through the CLI, a stand-in device
+agent, and screenshots in both languages."""
 from __future__ import annotations
 
 import functools
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
-import requests
 import socketio
+
+from tests.conftest import HallServer, run_hall
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 DOC_SHOTS = ROOT / "docs" / "screenshots"
-HALL = str(Path(sys.executable).with_name("hall"))
 PASSWORD = "Test-passw0rd"
 
 
@@ -28,59 +26,11 @@ def wait_until(condition, message: str, seconds: float = 10):
         time.sleep(0.1)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class HallServer:
-    """`hall serve --demo` on a temp SQLite file; accounts and devices added with the CLI."""
-
-    def __init__(self, workdir: Path):
-        self.workdir = workdir
-        self.db = f"sqlite:///{workdir / 'hall.sqlite3'}"
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = workdir / "serve.log"
-        self.proc: subprocess.Popen | None = None
-        self.env = {**os.environ, "HALL_VOICE_CACHE": str(workdir / "voice-cache")}
-
-    def start(self) -> None:
-        with open(self.log, "ab") as log:
-            self.proc = subprocess.Popen(
-                [HALL, "serve", "--demo", "--host", "127.0.0.1", "--port", str(self.port), "--db", self.db],
-                cwd=self.workdir, stdout=log, stderr=subprocess.STDOUT, env=self.env)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"hall serve exited {self.proc.returncode}:\n{self.log.read_text()[-3000:]}")
-            try:
-                if requests.get(f"{self.url}/api/v1/categories", timeout=1).status_code == 200:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"hall serve did not answer:\n{self.log.read_text()[-3000:]}")
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-    def restart(self) -> None:
-        self.stop()
-        self.start()
+class UiHall(HallServer):
+    """The demo hall plus what the page tests set up in it."""
 
     def cli(self, *args: str, stdin: str | None = None) -> str:
-        done = subprocess.run([HALL, *args, "--db", self.db], cwd=self.workdir, input=stdin, env=self.env,
-                              capture_output=True, text=True, timeout=60)
-        assert done.returncode == 0, done.stderr
-        return done.stdout
+        return run_hall(*args, db=self.db, stdin=stdin, cwd=self.workdir).stdout
 
     def device(self, name: str, kind: str, **where) -> str:
         extra = [f"--{k}={v}" for k, v in where.items()]
@@ -88,7 +38,7 @@ class HallServer:
 
     def staff(self, name: str, role: str, *extra: str) -> str:
         self.cli("user", "add", name, "--role", role, "--password-stdin", *extra, stdin=PASSWORD + "\n")
-        return self.login(name)
+        return self.login(name, PASSWORD)
 
     @functools.cached_property
     def supervisor(self) -> str:
@@ -100,32 +50,28 @@ class HallServer:
 
     def window_for(self, category: str) -> int:
         """A zone window that serves `category` (not a 无差别 one, so the test knows what it calls)."""
-        windows = self.api("GET", "/hall", self.supervisor)["windows"]
+        windows = self.json("GET", "/hall", self.supervisor)["windows"]
         return next(w["number"] for w in windows if category in w["categories"])
 
     def clerk_at(self, window: int, name: str = "ui-clerk") -> str:
         token = self.staff(name, "clerk", "--display-name", "王小明", "--staff-no", "1024")
-        self.api("POST", f"/windows/{window}/sign-in", token, json={"post": "A"})
+        self.json("POST", f"/windows/{window}/sign-in", token, json={"post": "A"})
         return token
 
     def issue(self, category: str = "A", **body) -> dict:
-        return self.api("POST", "/tickets", self.kiosk, json={"category": category, **body}, expect=201)["ticket"]
+        return self.json("POST", "/tickets", self.kiosk, json={"category": category, **body}, expect=201)["ticket"]
 
-    def login(self, name: str) -> str:
-        return self.api("POST", "/auth/login", json={"username": name, "password": PASSWORD})["token"]
-
-    def api(self, method: str, path: str, token: str | None = None, expect: int | None = None, **kw):
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        response = requests.request(method, f"{self.url}/api/v1{path}", headers=headers, timeout=10, **kw)
+    def json(self, method: str, path: str, token: str | None = None, expect: int | None = None, **kw):
+        """The answer's JSON, after checking its status (`expect`, else any success)."""
+        response = self.call(method, path, token, **kw)
         if expect is not None:
             assert response.status_code == expect, response.text
         else:
             assert response.ok, f"{method} {path}: {response.status_code} {response.text}"
-        return response.json() if response.content and response.headers.get("content-type", "").startswith(
-            "application/json") else None
+        return response.json() if response.headers.get("content-type", "").startswith("application/json") else None
 
 
-def agent_for(hall: HallServer, kiosk_name: str):
+def agent_for(hall: UiHall, kiosk_name: str):
     """A device agent that owns the kiosk's printer and records the print jobs it gets."""
     token = hall.device("ui-agent", "agent")
     sio = socketio.Client(reconnection=False)

@@ -23,19 +23,19 @@ def test_console_shows_an_alarm_and_changes_a_window(hall, open_page):
 
     # A visitor who missed the call is put back in the queue.
     ticket = hall.issue("A")
-    hall.api("POST", f"/windows/{window}/call-next", clerk)
-    hall.api("POST", f"/windows/{window}/no-show", clerk)
+    hall.json("POST", f"/windows/{window}/call-next", clerk)
+    hall.json("POST", f"/windows/{window}/no-show", clerk)
     missed = page.locator(f'#no-show-list li[data-ticket="{ticket["id"]}"]')
     expect(missed).to_contain_text("A001")
     screenshots(page, "console-live", "#alarm-list li")
 
     alarm.locator("button.ack").click()
     expect(alarm).to_have_count(0)
-    assert all(a["kind"] != "device" for a in hall.api("GET", "/hall", hall.supervisor)["alarms"])
+    assert all(a["kind"] != "device" for a in hall.json("GET", "/hall", hall.supervisor)["alarms"])
 
     missed.locator("button.reinstate").click()
     expect(missed).to_have_count(0)
-    assert hall.api("GET", f"/tickets/{ticket['id']}", hall.supervisor)["ticket"]["status"] == "waiting"
+    assert hall.json("GET", f"/tickets/{ticket['id']}", hall.supervisor)["ticket"]["status"] == "waiting"
 
     # The window takes household registrations from now on.
     page.locator(f'tr[data-window="{window}"] button.edit').click()
@@ -43,7 +43,7 @@ def test_console_shows_an_alarm_and_changes_a_window(hall, open_page):
     page.locator('.dialog label[data-category="B"] input').check()
     page.click("#save-categories")
     expect(page.locator(f'tr[data-window="{window}"] .serves')).to_have_text("户籍与出入境")
-    windows = hall.api("GET", "/hall", hall.supervisor)["windows"]
+    windows = hall.json("GET", "/hall", hall.supervisor)["windows"]
     assert next(w for w in windows if w["number"] == window)["categories"] == ["B"]
     agent.disconnect()
 
@@ -53,8 +53,8 @@ def test_daily_report_with_charts_and_downloads(hall, open_page):
     clerk = hall.clerk_at(window)
     for _ in range(3):
         hall.issue("A")
-        hall.api("POST", f"/windows/{window}/call-next", clerk)
-        hall.api("POST", f"/windows/{window}/finish", clerk)
+        hall.json("POST", f"/windows/{window}/call-next", clerk)
+        hall.json("POST", f"/windows/{window}/finish", clerk)
     hall.supervisor  # noqa: B018
     page = open_page(f"{hall.url}/console/", 1600, 1100)
     log_in(page, "ui-supervisor")

@@ -3,7 +3,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .harness import log_in, screenshots, wait_until
+from .harness import PASSWORD, log_in, screenshots, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -90,7 +90,7 @@ def test_a_clerks_day(hall, open_page):
 
 
 def window_of(hall, number):
-    return next(w for w in hall.api("GET", "/hall", hall.supervisor)["windows"] if w["number"] == number)
+    return next(w for w in hall.json("GET", "/hall", hall.supervisor)["windows"] if w["number"] == number)
 
 
 def recalls(hall, number):
@@ -104,7 +104,7 @@ def test_action_errors_are_plain_chinese(hall, open_page):
     log_in(page, "ui-clerk")
     expect(page.locator("#current.empty")).to_be_visible()
     # Another clerk's session signs the window out behind this page's back.
-    hall.api("POST", f"/windows/{window}/sign-out", hall.login("ui-clerk"))
+    hall.json("POST", f"/windows/{window}/sign-out", hall.login("ui-clerk", PASSWORD))
     page.click("#act-call-next")
     expect(page.locator("#notice")).to_have_text(re.compile("尚未签到"))
 
@@ -116,7 +116,7 @@ def test_a_revoked_login_returns_to_the_login_form(hall, open_page):
     log_in(page, "ui-clerk")
     expect(page.locator("#current.empty")).to_be_visible()
     token = page.evaluate("localStorage.getItem('hall.staff.counter')")
-    hall.api("POST", "/auth/logout", token)
+    hall.json("POST", "/auth/logout", token)
     # The next action is refused (unless the dropped socket already sent the page back).
     page.keyboard.press("F1")
     expect(page.locator("#login-username")).to_be_visible()

@@ -23,7 +23,7 @@ def test_issuing_by_touch(hall, open_page):
     screenshots(page, "kiosk-categories", "button.cat")
 
     # Every category button is usable exactly when the server says it is open.
-    for cat in hall.api("GET", "/categories")["categories"]:
+    for cat in hall.json("GET", "/categories")["categories"]:
         button = page.locator(f'button.cat[data-category="{cat["code"]}"]')
         if button.count():
             assert button.is_enabled() == (cat["state"] == "open"), cat
@@ -33,7 +33,7 @@ def test_issuing_by_touch(hall, open_page):
     expect(page.locator("#ticket-number")).to_have_text("A001")
     expect(page.locator("#ticket-ahead")).to_contain_text("0")
     assert page.locator("#ticket-qr").evaluate("c => c.width") > 100
-    waiting = {c["code"]: c["waiting"] for c in hall.api("GET", "/categories")["categories"]}
+    waiting = {c["code"]: c["waiting"] for c in hall.json("GET", "/categories")["categories"]}
     assert waiting["A"] == 1
 
     # The printer runs out of paper: the ticket stays on screen, valid, with its QR code.
@@ -101,7 +101,7 @@ def test_a_lost_answer_retried_is_still_one_ticket(hall, open_page):
     page.locator('button.cat[data-category="A"]').tap()
     expect(page.locator("#ticket-number")).to_have_text("A001")
     assert len(keys) == 2 and keys[0] and keys[0] == keys[1]
-    waiting = {c["code"]: c["waiting"] for c in hall.api("GET", "/categories")["categories"]}
+    waiting = {c["code"]: c["waiting"] for c in hall.json("GET", "/categories")["categories"]}
     assert waiting["A"] == 1
 
 

@@ -15,8 +15,8 @@ def test_a_rating_on_the_pad(hall, open_page):
     screenshots(pad, "pad-idle", "#pad-clerk")
 
     ticket = hall.issue("A")
-    hall.api("POST", f"/windows/{window}/call-next", clerk)
-    hall.api("POST", f"/windows/{window}/finish", clerk)
+    hall.json("POST", f"/windows/{window}/call-next", clerk)
+    hall.json("POST", f"/windows/{window}/finish", clerk)
     expect(pad.locator("button.level")).to_have_count(5)
     expect(pad.locator("button.level").first).to_have_text("非常满意")
     screenshots(pad, "pad-rate", "button.level")
@@ -32,9 +32,9 @@ def test_a_rating_on_the_pad(hall, open_page):
     expect(pad.locator("#pad-thanks")).to_have_text("感谢您的评价！")
     expect(pad.locator("#pad-clerk")).to_be_visible(timeout=10000)
 
-    again = hall.api("POST", "/evaluations", token, json={"ticket_id": ticket["id"], "level": 5}, expect=409)
+    again = hall.json("POST", "/evaluations", token, json={"ticket_id": ticket["id"], "level": 5}, expect=409)
     assert again["error"]["code"] == "already_evaluated"
-    report = hall.api("GET", "/reports/daily", hall.supervisor, params={"format": "json"})
+    report = hall.json("GET", "/reports/daily", hall.supervisor, params={"format": "json"})
     assert report["totals"]["level_2"] == 1
 
 
@@ -45,8 +45,8 @@ def test_an_unanswered_request_lapses(hall, open_page):
     pad = open_page(f"{hall.url}/pad/{window}/?token={token}", 1280, 800, clock=True)
     expect(pad.locator("#pad-clerk")).to_be_visible()
     hall.issue("A")
-    hall.api("POST", f"/windows/{window}/call-next", clerk)
-    hall.api("POST", f"/windows/{window}/finish", clerk)
+    hall.json("POST", f"/windows/{window}/call-next", clerk)
+    hall.json("POST", f"/windows/{window}/finish", clerk)
     expect(pad.locator("button.level")).to_have_count(5)
     pad.clock.fast_forward("10:00")
     expect(pad.locator("#pad-clerk")).to_be_visible()

@@ -23,7 +23,7 @@ def test_a_call_on_the_lobby_and_window_screens_and_in_the_voice_queue(hall, ope
 
     hall.issue("A")
     hall.issue("A")
-    hall.api("POST", f"/windows/{window}/call-next", clerk)
+    hall.json("POST", f"/windows/{window}/call-next", clerk)
     announce = f"请A001号到{window}号窗口办理"
     expect(lobby.locator("#latest-number")).to_have_text("A001")
     expect(lobby.locator("#latest .announce")).to_have_text(announce)
@@ -36,7 +36,7 @@ def test_a_call_on_the_lobby_and_window_screens_and_in_the_voice_queue(hall, ope
     expect(screen.locator("#ws-number")).to_have_text("A001")
 
     # The clerk hammers recall: the repeat within 5 s is dropped, not said again.
-    hall.api("POST", f"/windows/{window}/recall", clerk)
+    hall.json("POST", f"/windows/{window}/recall", clerk)
     expect(lobby.locator('#voice-queue li[data-number="A001"]')).to_have_count(2)
     expect(lobby.locator('#voice-queue li[data-number="A001"]').first).to_have_attribute("data-state", "dropped")
     expect(lobby.locator(".recall")).to_be_visible()
@@ -46,14 +46,14 @@ def test_a_call_on_the_lobby_and_window_screens_and_in_the_voice_queue(hall, ope
     screenshots(screen, "window-screen", "#ws-number")
 
     # The next call queues behind, in call order.
-    hall.api("POST", f"/windows/{window}/finish", clerk)
-    hall.api("POST", f"/windows/{window}/call-next", clerk)
+    hall.json("POST", f"/windows/{window}/finish", clerk)
+    hall.json("POST", f"/windows/{window}/call-next", clerk)
     expect(lobby.locator("#latest-number")).to_have_text("A002")
     expect(lobby.locator("#recent-calls li").first).to_contain_text("A001")
     expect(lobby.locator('#voice-queue li[data-number="A002"]')).to_have_attribute("data-state", HEARD)
-    hall.api("POST", f"/windows/{window}/finish", clerk)
+    hall.json("POST", f"/windows/{window}/finish", clerk)
 
-    hall.api("POST", f"/windows/{window}/pause", clerk, json={"reason": "培训"})
+    hall.json("POST", f"/windows/{window}/pause", clerk, json={"reason": "培训"})
     expect(screen.locator("#ws-state")).to_have_text("暂停服务")
     expect(screen.locator("#ws-reason")).to_have_text("培训")
     expect(lobby.locator(f'#window-grid [data-window="{window}"] .win-now')).to_have_text("暂停服务")

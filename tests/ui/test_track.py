@@ -16,10 +16,10 @@ def test_the_track_page_follows_the_ticket(hall, open_page):
     expect(phone.locator("#track-ahead")).to_have_text("1")
     screenshots(phone, "track-waiting", "#track-number")
 
-    hall.api("POST", f"/windows/{window}/call-next", clerk)
+    hall.json("POST", f"/windows/{window}/call-next", clerk)
     expect(phone.locator("#track-ahead")).to_have_text("0")
-    hall.api("POST", f"/windows/{window}/finish", clerk)
-    hall.api("POST", f"/windows/{window}/call-next", clerk)
+    hall.json("POST", f"/windows/{window}/finish", clerk)
+    hall.json("POST", f"/windows/{window}/call-next", clerk)
     expect(phone.locator("#track-status")).to_have_text(f"请到 {window} 号窗口办理")
     screenshots(phone, "track-called", "#track-status")
 
