@@ -97,24 +97,27 @@ def recalls(hall, number):
     return window_of(hall, number)["ticket"]["recalls"]
 
 
-def test_action_errors_are_plain_chinese(hall, open_page):
+@pytest.fixture()
+def at_window(hall, open_page):
+    """A clerk signed in at an A window, logged in on the counter terminal: (page, window)."""
     window = hall.window_for("A")
     hall.clerk_at(window)
     page = open_page(f"{hall.url}/counter/", 1440, 900)
     log_in(page, "ui-clerk")
     expect(page.locator("#current.empty")).to_be_visible()
-    # Another clerk's session signs the window out behind this page's back.
+    return page, window
+
+
+def test_action_errors_are_plain_chinese(hall, at_window):
+    page, window = at_window
+    # Another session of the clerk signs the window out behind this page's back.
     hall.json("POST", f"/windows/{window}/sign-out", hall.login("ui-clerk", PASSWORD))
     page.click("#act-call-next")
     expect(page.locator("#notice")).to_have_text(re.compile("尚未签到"))
 
 
-def test_a_revoked_login_returns_to_the_login_form(hall, open_page):
-    window = hall.window_for("A")
-    hall.clerk_at(window)
-    page = open_page(f"{hall.url}/counter/", 1440, 900)
-    log_in(page, "ui-clerk")
-    expect(page.locator("#current.empty")).to_be_visible()
+def test_a_revoked_login_returns_to_the_login_form(hall, at_window):
+    page, _ = at_window
     token = page.evaluate("localStorage.getItem('hall.staff.counter')")
     hall.json("POST", "/auth/logout", token)
     # The next action is refused (unless the dropped socket already sent the page back).
