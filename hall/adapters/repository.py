@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, case, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
@@ -45,15 +46,29 @@ class Repository:
         return (pg_insert if self.dialect == "postgresql" else sqlite_insert)(table)
 
 
+_UNREAD = object()
+
+
 class LayoutRepository(Repository):
+    """Settings and categories are read at most once per transaction: issuing one ticket asks for
+    its category four times (the rules, the view, the queue message, the print job)."""
+
+    def __init__(self, conn: Connection):
+        super().__init__(conn)
+        self._settings = _UNREAD
+        self._categories: dict[str, Category | None] = {}
+
     def settings(self) -> HallSettings | None:
-        row = self.conn.execute(select(t.hall_settings)).first()
-        return HallSettings(row.name, row.timezone, row.announce, row.notice) if row else None
+        if self._settings is _UNREAD:
+            row = self.conn.execute(select(t.hall_settings)).first()
+            self._settings = HallSettings(row.name, row.timezone, row.announce, row.notice) if row else None
+        return self._settings
 
     def save_settings(self, s: HallSettings) -> None:
         values = dict(name=s.name, timezone=s.timezone, announce=s.announce, notice=s.notice)
         self.conn.execute(self._upsert(t.hall_settings).values(id=1, **values)
                           .on_conflict_do_update(index_elements=["id"], set_=values))
+        self._settings = _UNREAD
 
     def zones(self) -> list[Zone]:
         return [Zone(r.code, r.name, r.floor)
@@ -68,8 +83,10 @@ class LayoutRepository(Repository):
         return [self._category(r) for r in self.conn.execute(select(t.category).order_by(t.category.c.code))]
 
     def category(self, code: str) -> Category | None:
-        row = self.conn.execute(select(t.category).where(t.category.c.code == code)).first()
-        return self._category(row) if row else None
+        if code not in self._categories:
+            row = self.conn.execute(_CATEGORY, {"code": code}).first()
+            self._categories[code] = self._category(row) if row else None
+        return self._categories[code]
 
     @staticmethod
     def _category(r) -> Category:
@@ -84,6 +101,7 @@ class LayoutRepository(Repository):
                       service_limit_min=c.service_limit_min, wait_alarm_min=c.wait_alarm_min)
         self.conn.execute(self._upsert(t.category).values(code=c.code, **values)
                           .on_conflict_do_update(index_elements=["code"], set_=values))
+        self._categories.pop(c.code, None)
 
 
 class WindowRepository(Repository):
@@ -111,8 +129,7 @@ class WindowRepository(Repository):
                           .on_conflict_do_update(index_elements=["number"], set_=values))
 
     def open_windows_serving(self, category: str) -> int:
-        rows = self.conn.execute(select(t.window.c.categories).where(
-            t.window.c.clerk_id.is_not(None), t.window.c.paused.is_(False)))
+        rows = self.conn.execute(_OPEN_WINDOW_CATEGORIES)
         return sum(1 for (cats,) in rows if "*" in cats or category in cats)
 
 
@@ -126,15 +143,10 @@ _TIMES = ("issued_at", "queued_at", "called_at", "started_at", "finished_at")
 class TicketRepository(Repository):
     def next_number(self, day: dt.date, prefix: str) -> int:
         """Bump the day's counter in this transaction: gapless, never handed out twice."""
-        stmt = (self._upsert(t.daily_counter).values(business_date=day, prefix=prefix, last_number=1)
-                .on_conflict_do_update(index_elements=["business_date", "prefix"],
-                                       set_={"last_number": t.daily_counter.c.last_number + 1})
-                .returning(t.daily_counter.c.last_number))
-        return self.conn.execute(stmt).scalar_one()
+        return self.conn.execute(_next_number_query(self.dialect), {"day": day, "prefix": prefix}).scalar_one()
 
     def issued_count(self, day: dt.date, prefix: str) -> int:
-        n = self.conn.execute(select(t.daily_counter.c.last_number).where(
-            t.daily_counter.c.business_date == day, t.daily_counter.c.prefix == prefix)).scalar()
+        n = self.conn.execute(_ISSUED_COUNT, {"day": day, "prefix": prefix}).scalar()
         return n or 0
 
     def issued_counts(self, day: dt.date) -> dict[str, int]:
@@ -144,7 +156,7 @@ class TicketRepository(Repository):
     def add(self, ticket: Ticket) -> Ticket:
         values = self._values(ticket)
         values.pop("id")
-        ticket.id = self.conn.execute(insert(t.ticket).values(**values).returning(t.ticket.c.id)).scalar_one()
+        ticket.id = self.conn.execute(_INSERT_TICKET, values).scalar_one()
         return ticket
 
     def save(self, ticket: Ticket) -> None:
@@ -243,29 +255,18 @@ class TicketRepository(Repository):
         if ticket.status is not TicketStatus.WAITING:
             return 0
         here = ticket.transferred_to_window
-        klass = self._class(here)
-        mine = routing.class_of(ticket, here)
-        q_at = utc(ticket.queued_at)
-        same_line = (t.ticket.c.transferred_to_window == here if here is not None else
-                     and_(t.ticket.c.transferred_to_window.is_(None), t.ticket.c.category == ticket.category))
-        before = or_(klass < mine, and_(klass == mine, or_(
-            t.ticket.c.queued_at < q_at, and_(t.ticket.c.queued_at == q_at, t.ticket.c.id < ticket.id))))
-        return self.conn.execute(select(func.count()).select_from(t.ticket).where(
-            t.ticket.c.status == TicketStatus.WAITING.value, same_line, before)).scalar_one()
+        return self.conn.execute(_ahead_query(here is not None), {
+            "here": here, "category": ticket.category, "mine": routing.class_of(ticket, here),
+            "queued_at": utc(ticket.queued_at), "id": ticket.id}).scalar_one()
 
     def queue_stats(self, categories: list[str] | None = None) -> dict[str, tuple[int, dt.datetime | None]]:
         """Per category: waiting tickets and when the longest-waiting one joined."""
-        q = (select(t.ticket.c.category, func.count(), func.min(t.ticket.c.queued_at))
-             .where(t.ticket.c.status == TicketStatus.WAITING.value)
-             .group_by(t.ticket.c.category))
-        if categories is not None:
-            q = q.where(t.ticket.c.category.in_(categories))
-        return {c: (n, aware(oldest)) for c, n, oldest in self.conn.execute(q)}
+        rows = self.conn.execute(_QUEUE_STATS) if categories is None else \
+            self.conn.execute(_QUEUE_STATS_OF, {"categories": list(categories)})
+        return {c: (n, aware(oldest)) for c, n, oldest in rows}
 
     def mean_service_s(self, day: dt.date, category: str) -> float | None:
-        rows = self.conn.execute(select(t.ticket.c.started_at, t.ticket.c.finished_at).where(
-            t.ticket.c.business_date == day, t.ticket.c.category == category,
-            t.ticket.c.status == TicketStatus.DONE.value).order_by(t.ticket.c.finished_at.desc()).limit(20)).all()
+        rows = self.conn.execute(_RECENT_SERVICE, {"day": day, "category": category}).all()
         spans = [(aware(b) - aware(a)).total_seconds() for a, b in rows if a and b]
         return sum(spans) / len(spans) if spans else None
 
@@ -298,15 +299,55 @@ class TicketRepository(Repository):
                                                            created_at=utc(at)))
 
 
+# Statements run on every ticket, built once: building and cache-keying a statement costs more
+# than running it on SQLite (bench/RESULTS.md).
+_CATEGORY = select(t.category).where(t.category.c.code == bindparam("code"))
+_INSERT_TICKET = insert(t.ticket).returning(t.ticket.c.id)
+_INSERT_AUDIT = insert(t.audit_event).returning(t.audit_event.c.id)
+_OPEN_WINDOW_CATEGORIES = select(t.window.c.categories).where(
+    t.window.c.clerk_id.is_not(None), t.window.c.paused.is_(False))
+_ISSUED_COUNT = select(t.daily_counter.c.last_number).where(
+    t.daily_counter.c.business_date == bindparam("day"), t.daily_counter.c.prefix == bindparam("prefix"))
+_QUEUE_STATS = (select(t.ticket.c.category, func.count(), func.min(t.ticket.c.queued_at))
+                .where(t.ticket.c.status == TicketStatus.WAITING.value).group_by(t.ticket.c.category))
+_QUEUE_STATS_OF = _QUEUE_STATS.where(t.ticket.c.category.in_(bindparam("categories", expanding=True)))
+_RECENT_SERVICE = (select(t.ticket.c.started_at, t.ticket.c.finished_at)
+                   .where(t.ticket.c.business_date == bindparam("day"), t.ticket.c.category == bindparam("category"),
+                          t.ticket.c.status == TicketStatus.DONE.value)
+                   .order_by(t.ticket.c.finished_at.desc()).limit(20))
+
+
+@functools.cache
+def _next_number_query(dialect: str):
+    upsert = pg_insert if dialect == "postgresql" else sqlite_insert
+    return (upsert(t.daily_counter).values(business_date=bindparam("day"), prefix=bindparam("prefix"), last_number=1)
+            .on_conflict_do_update(index_elements=["business_date", "prefix"],
+                                   set_={"last_number": t.daily_counter.c.last_number + 1})
+            .returning(t.daily_counter.c.last_number))
+
+
+@functools.cache
+def _ahead_query(in_window_line: bool):
+    """TicketRepository.ahead's count, for a ticket waiting for one window or in its category's line."""
+    c = t.ticket.c
+    klass = TicketRepository._class(bindparam("here") if in_window_line else None)
+    same_line = (c.transferred_to_window == bindparam("here") if in_window_line else
+                 and_(c.transferred_to_window.is_(None), c.category == bindparam("category")))
+    before = or_(klass < bindparam("mine"), and_(klass == bindparam("mine"), or_(
+        c.queued_at < bindparam("queued_at"), and_(c.queued_at == bindparam("queued_at"), c.id < bindparam("id")))))
+    return select(func.count()).select_from(t.ticket).where(
+        c.status == TicketStatus.WAITING.value, same_line, before)
+
+
 class AuditRepository(Repository):
     def record(self, event: str, at: dt.datetime, *, ticket: Ticket | None = None, window: int | None = None,
                staff_id: int | None = None, device_id: int | None = None, **data) -> int:
-        return self.conn.execute(insert(t.audit_event).values(
+        return self.conn.execute(_INSERT_AUDIT, dict(
             at=utc(at), kind=event, ticket_id=ticket.id if ticket else None,
             window=window if window is not None else (ticket.window if ticket else None),
             category=ticket.category if ticket else None, staff_id=staff_id, device_id=device_id,
             data={**data, **({"number": ticket.display_number, "status": ticket.status.value} if ticket else {})},
-        ).returning(t.audit_event.c.id)).scalar_one()
+        )).scalar_one()
 
     def since(self, after_id: int, limit: int) -> list:
         return self.conn.execute(select(t.audit_event).where(t.audit_event.c.id > after_id)
