@@ -8,8 +8,8 @@ from pathlib import Path
 
 from hall import demo, layout
 from hall.adapters.database import DatabaseUrlError, database_url
+from hall.bootstrap import hall_context
 from hall.domain.errors import HallError
-from hall.entrypoints.app import hall_context
 from hall.service_layer import accounts, layout_loader, reports
 
 

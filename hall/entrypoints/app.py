@@ -2,19 +2,14 @@
 from __future__ import annotations
 
 import logging
-import os
-import secrets
 
 from flask import jsonify
 from flask_openapi3 import Info, OpenAPI
 from werkzeug.exceptions import HTTPException
 
-from hall.adapters.database import make_engine
-from hall.adapters.migrate import upgrade
-from hall.adapters.repository import SecretRepository
 from hall.domain.errors import HallError
 from hall.entrypoints.api.common import error_body, hall_error
-from hall.service_layer.context import HallContext, NoPublisher, Options
+from hall.service_layer.context import HallContext
 
 log = logging.getLogger("hall")
 MAX_BODY = 64 * 1024
@@ -26,19 +21,6 @@ def _validation_error(e):
                                   422, {"problems": problems})
     response.status_code = status
     return response
-
-
-def hall_context(db_url: str, *, single_connection: bool = False, public_url: str = "",
-                 migrate: bool = True) -> HallContext:
-    engine = make_engine(db_url, single_connection=single_connection)
-    if migrate:
-        upgrade(engine)
-    with engine.begin() as conn:
-        secret = SecretRepository(conn).get_or_create(secrets.token_hex(32))
-    options = Options(secret=bytes.fromhex(secret), public_url=public_url.rstrip("/"),
-                      evaluation_timeout_s=int(os.environ.get("HALL_EVALUATION_TIMEOUT_S", "60")),
-                      print_job_max_age_s=int(os.environ.get("HALL_PRINT_JOB_MAX_AGE_S", "600")))
-    return HallContext(engine, NoPublisher(), options)
 
 
 def create_app(ctx: HallContext, *, message_queue: str | None = None, async_mode: str = "gevent"):

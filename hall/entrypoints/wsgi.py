@@ -15,7 +15,8 @@ import os  # noqa: E402
 
 from hall import layout  # noqa: E402
 from hall.adapters.database import database_url  # noqa: E402
-from hall.entrypoints.app import create_app, hall_context  # noqa: E402
+from hall.bootstrap import hall_context  # noqa: E402
+from hall.entrypoints.app import create_app  # noqa: E402
 from hall.service_layer import layout_loader  # noqa: E402
 
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from hall.entrypoints.app import create_app, hall_context
+from hall.bootstrap import hall_context
+from hall.entrypoints.app import create_app
 from tests.api.conftest import assert_error
 from tests.api.layouts import hours_excluding_now, small_layout, write_layout
 from tests.conftest import run_hall

@@ -6,7 +6,7 @@ import pytest
 
 from hall import layout
 from hall.adapters.accounts import Device
-from hall.entrypoints.app import hall_context
+from hall.bootstrap import hall_context
 from hall.service_layer import accounts, layout_loader
 from hall.service_layer.actors import Actor
 
