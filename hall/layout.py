@@ -60,6 +60,7 @@ class HallSection(_Strict):
 class ZoneEntry(_Strict):
     code: Annotated[str, Field(pattern=CODE)]
     name: Annotated[str, Field(min_length=1, max_length=100)]
+    name_en: Annotated[str, Field(max_length=100)] | None = None
     floor: int | None = None
 
 
@@ -168,7 +169,7 @@ def from_dict(data: dict, source: str = "<layout>") -> HallLayout:
         raise LayoutError(source, [_describe(err) for err in e.errors()]) from None
     return HallLayout(
         name=f.hall.name, timezone=f.hall.timezone, announce=f.hall.announce, notice=f.hall.notice,
-        zones=tuple(Zone(z.code, z.name, z.floor) for z in f.zones),
+        zones=tuple(Zone(z.code, z.name, z.floor, z.name_en) for z in f.zones),
         categories=tuple(Category(
             code=c.code, name=c.name, name_en=c.name_en, zone=c.zone, daily_quota=c.daily_quota,
             hours=parse_hours(c.hours), service_limit_min=c.service_limit_min,

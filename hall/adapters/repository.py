@@ -71,11 +71,11 @@ class LayoutRepository(Repository):
         self._settings = _UNREAD
 
     def zones(self) -> list[Zone]:
-        return [Zone(r.code, r.name, r.floor)
+        return [Zone(r.code, r.name, r.floor, r.name_en)
                 for r in self.conn.execute(select(t.zone).order_by(t.zone.c.floor, t.zone.c.code))]
 
     def save_zone(self, z: Zone) -> None:
-        values = dict(name=z.name, floor=z.floor)
+        values = dict(name=z.name, floor=z.floor, name_en=z.name_en)
         self.conn.execute(self._upsert(t.zone).values(code=z.code, **values)
                           .on_conflict_do_update(index_elements=["code"], set_=values))
 

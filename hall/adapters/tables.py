@@ -35,6 +35,7 @@ zone = Table(
     Column("code", String(8), primary_key=True),
     Column("name", String(100), nullable=False),
     Column("floor", Integer),
+    Column("name_en", String(100)),
 )
 
 category = Table(

@@ -34,6 +34,7 @@ class Zone:
     code: str
     name: str
     floor: int | None = None
+    name_en: str | None = None
 
 
 @dataclass(frozen=True)

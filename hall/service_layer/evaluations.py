@@ -9,6 +9,7 @@ from hall.domain.events import Message
 from hall.domain.model import TicketStatus
 from hall.service_layer.actors import Actor, require
 from hall.service_layer.context import HallContext
+from hall.service_layer.messages import window_updated
 from hall.service_layer.supervision import raise_alarm
 from hall.service_layer.views import iso
 
@@ -53,6 +54,9 @@ def evaluate(ctx: HallContext, actor: Actor, ticket_id: int, level: int, reasons
                   "evaluated_at": iso(now, tz)}
         uow.emit(Message("evaluation.recorded", result, window=ticket.window,
                          audience=frozenset({ev.SUPERVISORS, ev.PAD})))
+        window = uow.windows.get(ticket.window)
+        if window is not None:
+            window_updated(ctx, uow, window, tz)
         if level <= 2:
             raise_alarm(uow, tz, kind="bad_rating", level="warning", subject=f"ticket:{ticket.id}", at=now,
                         ticket_id=ticket.id, window=ticket.window,

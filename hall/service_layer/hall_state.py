@@ -5,7 +5,7 @@ from hall.domain.issuing import business_date, estimated_wait_s, state_of
 from hall.service_layer.actors import Actor
 from hall.service_layer.context import HallContext
 from hall.service_layer.messages import window_payloads
-from hall.service_layer.views import alarm_view, category_view, iso, queue_view
+from hall.service_layer.views import alarm_view, category_view, iso, queue_view, zone_view
 
 RECENT_CALLS = 10
 
@@ -28,7 +28,7 @@ def hall(ctx: HallContext, actor: Actor | None = None) -> dict:
             if actor is None or actor.is_supervisor else []
         return {
             "hall": {"name": s.name, "announce": s.announce, "timezone": s.timezone, "notice": s.notice},
-            "zones": [{"code": z.code, "name": z.name, "floor": z.floor} for z in uow.layout.zones()],
+            "zones": [zone_view(z) for z in uow.layout.zones()],
             "windows": windows,
             "queues": [queue_view(c, *stats.get(c.code, (0, None)), now) for c in categories],
             "alarms": alarms,
@@ -38,7 +38,7 @@ def hall(ctx: HallContext, actor: Actor | None = None) -> dict:
 
 def zones(ctx: HallContext) -> list[dict]:
     with ctx.transaction() as uow:
-        return [{"code": z.code, "name": z.name, "floor": z.floor} for z in uow.layout.zones()]
+        return [zone_view(z) for z in uow.layout.zones()]
 
 
 def categories(ctx: HallContext) -> list[dict]:

@@ -6,7 +6,7 @@ from hall.domain import events as ev
 from hall.domain.events import Message
 from hall.domain.model import Ticket, Window
 from hall.service_layer.context import HallContext
-from hall.service_layer.views import queue_view, window_view
+from hall.service_layer.views import iso, queue_view, window_view
 
 EVERYONE_WHO_WATCHES = frozenset({ev.STAFF, ev.DISPLAYS, ev.AGENTS})
 
@@ -20,10 +20,18 @@ def window_payloads(ctx: HallContext, uow: UnitOfWork, windows: list[Window], tz
     staff = uow.accounts.staff_many(w.clerk for w in windows)
     current = uow.tickets.many([w.current_ticket for w in windows if w.current_ticket])
     categories = {c.code: c for c in uow.layout.categories()} if current else None
-    return [window_view(w, staff.get(w.clerk),
-                        ctx.present(uow, current[w.current_ticket], tz, categories)
-                        if w.current_ticket in current else None)
-            for w in windows]
+    pending = uow.evaluations.pending_by_window(ctx.clock())
+    views = []
+    for w in windows:
+        view = window_view(w, staff.get(w.clerk), ctx.present(uow, current[w.current_ticket], tz, categories)
+                           if w.current_ticket in current else None)
+        if w.number in pending:  # a pad that reconnects mid-request asks again
+            ticket_id, number, expires = pending[w.number]
+            view["evaluation"] = {"ticket_id": ticket_id, "number": number, "expires_at": iso(expires, tz)}
+        else:
+            view["evaluation"] = None
+        views.append(view)
+    return views
 
 
 def window_updated(ctx: HallContext, uow: UnitOfWork, window: Window, tz: str) -> None:

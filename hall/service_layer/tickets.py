@@ -1,6 +1,7 @@
 """Issuing tickets, following them, and bringing a no-show back."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 import secrets
 import uuid
@@ -17,6 +18,7 @@ from hall.service_layer import id_cards
 from hall.service_layer.actors import Actor, require
 from hall.service_layer.context import HallContext
 from hall.service_layer.messages import queue_updated
+from hall.service_layer.views import ticket_view
 
 ID_NUMBER = re.compile(r"^\d{17}[\dXx]$")
 
@@ -122,6 +124,17 @@ def get(ctx: HallContext, actor: Actor, ticket_id: int) -> dict:
         return ctx.present(uow, ticket, tz)
 
 
+def of_day(ctx: HallContext, actor: Actor, day: dt.date | None, status: str | None) -> list[dict]:
+    """The day's tickets, e.g. its no-shows for a supervisor to reinstate."""
+    require(actor, roles=("clerk", "supervisor", "admin"), kinds=(), what="list tickets")
+    with ctx.transaction() as uow:
+        tz = ctx.settings(uow).timezone
+        day = day or business_date(ctx.clock(), tz)
+        categories = {c.code: c for c in uow.layout.categories()}
+        return [ticket_view(t, tz, category=categories.get(t.category), public_url=ctx.options.public_url)
+                for t in uow.tickets.of_day(day) if status is None or t.status.value == status]
+
+
 def track(ctx: HallContext, token: str) -> dict:
     """What the visitor's phone shows: no names, no internal ids beyond the ticket's."""
     with ctx.transaction() as uow:
@@ -130,7 +143,7 @@ def track(ctx: HallContext, token: str) -> dict:
         if ticket is None:
             raise NotFound("没有找到这张票，请核对二维码 (unknown ticket link)")
         view = ctx.present(uow, ticket, settings.timezone)
-        keep = ("id", "number", "category", "category_name", "status", "priority", "issued_at", "called_at",
+        keep = ("id", "number", "category", "category_name", "category_name_en", "status", "priority", "issued_at", "called_at",
                 "window", "transferred_to_window", "ahead", "estimated_wait_s", "track_url")
         return {"ticket": {k: view[k] for k in keep}, "hall": {"name": settings.name}}
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from hall.adapters.accounts import StaffAccount
 from hall.adapters.supervision import Alarm
 from hall.domain.issuing import format_hours
-from hall.domain.model import Category, Ticket, Window
+from hall.domain.model import Category, Ticket, Window, Zone
 
 
 def iso(at: dt.datetime | None, tz: str) -> str | None:
@@ -21,6 +21,7 @@ def ticket_view(ticket: Ticket, tz: str, *, category: Category | None = None, ah
         "number": ticket.display_number,
         "category": ticket.category,
         "category_name": category.name if category else None,
+        "category_name_en": category.name_en if category else None,
         "status": ticket.status.value,
         "priority": ticket.priority.value,
         "issued_at": iso(ticket.issued_at, tz),
@@ -58,7 +59,8 @@ def window_view(window: Window, clerk: StaffAccount | None, ticket: dict | None)
 
 
 def queue_view(category: Category, waiting: int, oldest: dt.datetime | None, now: dt.datetime) -> dict:
-    return {"category": category.code, "name": category.name, "zone": category.zone, "waiting": waiting,
+    return {"category": category.code, "name": category.name, "name_en": category.name_en, "zone": category.zone,
+            "waiting": waiting,
             "longest_wait_s": int((now - oldest).total_seconds()) if oldest else 0}
 
 
@@ -67,6 +69,10 @@ def category_view(category: Category, state: str, waiting: int, estimated_wait_s
             "waiting": waiting, "open": state == "open", "state": state, "hours": format_hours(category),
             "daily_quota": category.daily_quota, "service_limit_min": category.service_limit_min,
             "wait_alarm_min": category.wait_alarm_min, "estimated_wait_s": estimated_wait_s}
+
+
+def zone_view(zone: Zone) -> dict:
+    return {"code": zone.code, "name": zone.name, "name_en": zone.name_en, "floor": zone.floor}
 
 
 def alarm_view(alarm: Alarm, tz: str) -> dict:

@@ -190,11 +190,11 @@ def finish(ctx: HallContext, actor: Actor, number: int) -> dict:
         ticket = a.current()
         ticket.finish(a.now)
         a.window.current_ticket = None
+        expires = a.now + dt.timedelta(seconds=ctx.options.evaluation_timeout_s)
+        a.uow.evaluations.add_request(ticket.id, a.window.number, a.now, expires)
         a.audit("ticket.finished", ticket)
         a.save(ticket)
         view = a.ticket_event("ticket.finished", ticket)
-        expires = a.now + dt.timedelta(seconds=ctx.options.evaluation_timeout_s)
-        a.uow.evaluations.add_request(ticket.id, a.window.number, a.now, expires)
         a.uow.emit(Message("evaluation.requested",
                            {"ticket": view, "window": a.window.number, "expires_at": iso(expires, a.tz)},
                            zone=a.window.zone, window=a.window.number,

@@ -2,7 +2,7 @@
 import pytest
 
 from hall.domain.errors import AlreadyEvaluated, EvaluationExpired, Forbidden, InvalidRequest
-from hall.service_layer import evaluations, reports, tickets, windows
+from hall.service_layer import evaluations, hall_state, reports, tickets, windows
 
 
 @pytest.fixture
@@ -52,3 +52,13 @@ def test_a_lapsed_request_is_refused_and_counted_as_not_rated(hall, finished):
     assert (totals["evaluations"], totals["level_3"], totals["not_rated"], totals["served"]) == (1, 1, 2, 3)
     assert totals["mean_service_s"] == 240 and totals["p90_service_s"] == 240
     assert report["by_window"][0]["window"] == 2 and report["by_clerk"][0]["clerk"] == "c1"
+
+
+def test_a_window_shows_its_open_evaluation_request_until_rated(hall, finished):
+    pad = hall.device("pad-2", "pad", window=2)
+    w2 = next(w for w in hall_state.hall(hall.ctx)["windows"] if w["number"] == 2)
+    assert w2["evaluation"]["ticket_id"] == finished[-1]
+    evaluations.evaluate(hall.ctx, pad, finished[-1], 4, [], None)
+    assert hall.published.named("window.updated")[-1].payload["evaluation"] is None
+    hall.clock.advance(seconds=1)
+    assert next(w for w in hall_state.hall(hall.ctx)["windows"] if w["number"] == 2)["evaluation"] is None

@@ -110,3 +110,28 @@ def test_a_card_read_at_a_kiosk_lets_the_visitor_choose_the_category(hall):
     hall.clock.advance(seconds=id_cards.CARD_TOKEN_S + 1)
     with pytest.raises(InvalidRequest):
         tickets.issue(hall.ctx, kiosk, category="B", card_token=token)
+
+
+def test_the_days_no_shows_can_be_listed_for_reinstating(hall):
+    kiosk = hall.device("k1", "kiosk")
+    clerk = hall.staff("c1")
+    tickets.issue(hall.ctx, kiosk, category="A")
+    tickets.issue(hall.ctx, kiosk, category="A")
+    windows.sign_in(hall.ctx, clerk, 2, "A")
+    missed = windows.call_next(hall.ctx, clerk, 2)
+    windows.no_show(hall.ctx, clerk, 2)
+    assert [t["id"] for t in tickets.of_day(hall.ctx, clerk, None, "no_show")] == [missed["id"]]
+    assert len(tickets.of_day(hall.ctx, clerk, None, None)) == 2
+    with pytest.raises(Forbidden):
+        tickets.of_day(hall.ctx, kiosk, None, None)
+
+
+def test_zones_and_categories_carry_english_names(hall):
+    changed = copy.deepcopy(LAYOUT)
+    changed["zones"][0]["name_en"] = "Real estate"
+    changed["categories"][0]["name_en"] = "Registration"
+    layout_loader.apply(hall.ctx, layout.from_dict(changed), "v2")
+    assert hall_state.zones(hall.ctx)[0]["name_en"] == "Real estate"
+    kiosk = hall.device("k1", "kiosk")
+    t, _ = tickets.issue(hall.ctx, kiosk, category="A")
+    assert tickets.track(hall.ctx, t["track_url"].rsplit("/", 1)[1])["ticket"]["category_name_en"] == "Registration"

@@ -85,6 +85,11 @@ class TrackPath(BaseModel):
     token: Annotated[str, StringConstraints(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_\-]+$")]
 
 
+class TicketsQuery(BaseModel):
+    date: dt.date | None = None
+    status: Literal["waiting", "called", "serving", "done", "no_show"] | None = None
+
+
 class ReportQuery(BaseModel):
     date: dt.date | None = None
     format: Literal["json", "csv", "xlsx"] = "json"

@@ -4,7 +4,7 @@ from flask_openapi3 import Tag
 from hall.domain.errors import InvalidRequest
 from hall.entrypoints.api import api
 from hall.entrypoints.api.common import absolute, caller, ctx
-from hall.entrypoints.api.schemas import EvaluationBody, IssueBody, TicketPath, TrackPath
+from hall.entrypoints.api.schemas import EvaluationBody, IssueBody, TicketPath, TicketsQuery, TrackPath
 from hall.service_layer import evaluations, tickets
 
 tag = Tag(name="tickets", description="取号 Tickets and 好差评 evaluations")
@@ -21,6 +21,11 @@ def issue(body: IssueBody):
         idempotency_key=key, id_card=body.id_card.model_dump() if body.id_card else None,
         card_token=body.card_token, kiosk=body.kiosk)
     return jsonify({"ticket": absolute(view)}), 201 if created else 200
+
+
+@api.get("/tickets", tags=[tag], summary="The day's tickets, optionally by status (staff)")
+def list_tickets(query: TicketsQuery):
+    return jsonify({"tickets": [absolute(v) for v in tickets.of_day(ctx(), caller(), query.date, query.status)]})
 
 
 @api.get("/tickets/<int:ticket_id>", tags=[tag], summary="A ticket (staff)")
