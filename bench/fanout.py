@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 HALL = [sys.executable, "-m", "hall.cli"]
 ZONES = 10
 PASSWORD = "bench-pass-2026"
-MIX = {"screen": 0.3, "pad": 0.3, "terminal": 0.3, "lobby": 0.1}  # shares of the N clients
+MIX = "screen=0.3,pad=0.3,terminal=0.3,lobby=0.1"  # shares of the N clients: a terminal, screen, pad per window
 
 
 # -- the hall -------------------------------------------------------------------------------
@@ -132,6 +132,10 @@ class Node:
                 return int(line.split()[1])
         raise RuntimeError("no VmRSS")
 
+    def cpu_s(self) -> float:
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
     def stop(self) -> None:
         os.killpg(self.proc.pid, signal.SIGTERM)
         self.proc.wait(20)
@@ -155,11 +159,11 @@ def fresh_pg_schema(base: str) -> str:
 
 # -- clients (one process per CLIENTS_PER_PROC) ----------------------------------------------
 
-def client_process(clients: list[dict], ready, stop, out_path: str) -> None:
-    asyncio.run(_clients(clients, ready, stop, out_path))
+def client_process(clients: list[dict], ready, stop, heard, out_path: str) -> None:
+    asyncio.run(_clients(clients, ready, stop, heard, out_path))
 
 
-async def _clients(clients: list[dict], ready, stop, out_path: str) -> None:
+async def _clients(clients: list[dict], ready, stop, heard, out_path: str) -> None:
     import socketio
     received: list[tuple[int, int, float]] = []   # client, ticket id, arrival
     problems = {"gaps": 0, "dropped": 0, "events": 0}
@@ -177,6 +181,7 @@ async def _clients(clients: list[dict], ready, stop, out_path: str) -> None:
         async def any_event(event, data=None):
             now = time.time()
             problems["events"] += 1
+            heard.value += 1  # no lock: only this process writes it
             last = seen.get(data.get("stream")) if isinstance(data, dict) else None
             if last is not None:
                 if data["seq"] <= last:
@@ -201,9 +206,10 @@ async def _clients(clients: list[dict], ready, stop, out_path: str) -> None:
     for i in range(0, len(clients), 25):  # in batches: no accept-queue storm
         await asyncio.gather(*(connect(c) for c in clients[i:i + 25]))
     ready.release()
+    cpu_start = time.process_time()
     while not stop.is_set():
         await asyncio.sleep(0.2)
-    Path(out_path).write_text(json.dumps({"received": received, **problems,
+    Path(out_path).write_text(json.dumps({"received": received, **problems, "cpu_s": time.process_time() - cpu_start,
                                           "connected": sum(s.connected for s in sockets)}))
     await asyncio.gather(*(s.disconnect() for s in sockets), return_exceptions=True)
 
@@ -296,6 +302,19 @@ def burst(clerks: Clerks, windows: int) -> None:
         t.join()
 
 
+def quiet(heard, still_s: float = 3, limit_s: float = 120) -> None:
+    """Waits until the clients have heard nothing new for STILL_S seconds: the backlog is out."""
+    deadline = time.monotonic() + limit_s
+    last, since = -1, time.monotonic()
+    while time.monotonic() < deadline:
+        now = sum(h.value for h in heard)
+        if now != last:
+            last, since = now, time.monotonic()
+        elif time.monotonic() - since >= still_s:
+            return
+        time.sleep(0.2)
+
+
 # -- the numbers --------------------------------------------------------------------------------
 
 def percentile(values: list[float], q: float) -> float:
@@ -336,8 +355,9 @@ def analyse(clients: list[dict], calls: list[dict], results: list[dict], windows
     return out
 
 
-def plan_clients(n: int, windows: int, tokens: dict, clerk_tokens: dict, nodes: list[str]) -> list[dict]:
-    counts = {kind: round(n * share) for kind, share in MIX.items()}
+def plan_clients(n: int, mix: str, windows: int, tokens: dict, clerk_tokens: dict, nodes: list[str]) -> list[dict]:
+    shares = {kind: float(share) for kind, share in (part.split("=") for part in mix.split(","))}
+    counts = {kind: round(n * share) for kind, share in shares.items()}
     counts["terminal"] = n - sum(v for k, v in counts.items() if k != "terminal")
     clients = []
     for kind, count in counts.items():
@@ -355,6 +375,7 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--nodes", type=int, choices=[1, 2], default=1)
     p.add_argument("--clients", type=int, default=1000)
+    p.add_argument("--mix", default=MIX, help="shares of screen, pad, terminal (clerks), lobby clients")
     p.add_argument("--windows", type=int, default=300)
     p.add_argument("--procs", type=int, default=4, help="client processes (one manages ~500 clients)")
     p.add_argument("--period", type=float, default=30, help="seconds between two calls of one window")
@@ -387,12 +408,14 @@ def main(argv=None) -> int:
         calls_per_window = int(a.duration // a.period) + 2
         issue_tickets(urls[0], tokens["kiosk-1"], a.windows // ZONES * calls_per_window)
         rss_before = [n.rss_kib() for n in nodes]
-        clients = plan_clients(a.clients, a.windows, tokens, clerks.tokens, urls)
+        clients = plan_clients(a.clients, a.mix, a.windows, tokens, clerks.tokens, urls)
         ctx = mp.get_context("spawn")
         ready, stop = ctx.Semaphore(0), ctx.Event()
+        heard = [ctx.Value("q", 0, lock=False) for _ in range(a.procs)]
         outs = [work / f"clients-{i}.json" for i in range(a.procs)]
         for i in range(a.procs):
-            procs.append(ctx.Process(target=client_process, args=(clients[i::a.procs], ready, stop, str(outs[i]))))
+            procs.append(ctx.Process(target=client_process,
+                                     args=(clients[i::a.procs], ready, stop, heard[i], str(outs[i]))))
             procs[-1].start()
         started = time.monotonic()
         for _ in procs:
@@ -401,16 +424,19 @@ def main(argv=None) -> int:
         print(f"{len(clients)} clients connected in {time.monotonic() - started:.1f} s", flush=True)
         time.sleep(2)
         rss_after = [n.rss_kib() for n in nodes]
+        cpu_before, load_before = sum(n.cpu_s() for n in nodes), os.getloadavg()[0]
         steady(clerks, a.windows, a.period, a.duration)
-        time.sleep(3)
+        quiet(heard)
         burst(clerks, a.windows)
-        time.sleep(5)
+        quiet(heard)
+        server_cpu = sum(n.cpu_s() for n in nodes) - cpu_before
         stop.set()
         for proc in procs:
             proc.join(120)
         results = [json.loads(o.read_text()) for o in outs]
         report = analyse(clients, clerks.calls, results, a.windows)
-        report.update(nodes=a.nodes, clients=len(clients), windows=a.windows, period_s=a.period,
+        report.update(mix=a.mix, server_cpu_s=round(server_cpu, 1), clients_cpu_s=round(sum(r["cpu_s"] for r in results), 1),
+                      loadavg_1min_at_start=load_before, nodes=a.nodes, clients=len(clients), windows=a.windows, period_s=a.period,
                       duration_s=a.duration, errors=clerks.errors[:10], error_count=len(clerks.errors),
                       rss_kib_before=rss_before, rss_kib_after=rss_after,
                       kib_per_connection=round((sum(rss_after) - sum(rss_before)) / len(clients), 1))

@@ -15,6 +15,7 @@ resync, which is exactly right after such a break.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import threading
 import time
@@ -91,9 +92,16 @@ class LocalSequence:
 
 # KEYS: the streams' counters, in order (a key may repeat); ARGV[i]: the lowest value key i
 # may take now, ARGV[#KEYS+1]: the current time in ms. A missing key means Redis lost it
-# (or the stream is new): start past every earlier number.
+# (or the stream is new): start past every earlier number. With ARGV[#KEYS+2] (a channel)
+# and one message per key after it, each message is published there with its number in
+# place of SEQ_MARK: a script runs alone, so every node receives a stream's messages in
+# the order of their numbers, whichever nodes sent them.
+SEQ_MARK = "__hall_seq__"
 _TAKE = """
-local now = tonumber(ARGV[#KEYS + 1])
+local n = #KEYS
+local now = tonumber(ARGV[n + 1])
+local channel = ARGV[n + 2]
+local mark = '"%s"'
 local out = {}
 for i, key in ipairs(KEYS) do
   local v = redis.call('INCR', key)
@@ -101,9 +109,14 @@ for i, key in ipairs(KEYS) do
   if v == 1 then floor = math.max(floor, now) end
   if v <= floor then v = floor + 1; redis.call('SET', key, v) end
   out[i] = v
+  if channel then
+    local msg = ARGV[n + 2 + i]
+    local at = string.find(msg, mark, 1, true)
+    redis.call('PUBLISH', channel, string.sub(msg, 1, at - 1) .. string.format('%%d', v) .. string.sub(msg, at + #mark))
+  end
 end
 return out
-"""
+""" % SEQ_MARK
 # Reads a counter, lifting it to at least ARGV[1] (ARGV[2] when missing) so that the next
 # number any node hands out follows what a client was just told.
 _CURRENT = """
@@ -136,21 +149,25 @@ class RedisSequence:
         self._floor = 0                 # when numbering last broke, in ms: no stream falls below it
         self._outage = False
 
-    def take(self, streams: list[str]) -> list[int]:
+    def number(self, streams: list[str], channel: str | None = None,
+               messages: list[str] = ()) -> tuple[list[int], bool]:
+        """The next number of each stream (in order; a stream may repeat), from Redis when it
+        answers, and then with ``messages`` published on ``channel``, numbered, in the same
+        step. Else numbered by this node alone, and False: nothing was published."""
         high = self._local.high_water()
         floor = now_ms() if self._outage else self._floor  # back from an outage: past every local number
+        args = [max(high.get(s, 0), floor) for s in streams] + [now_ms()] + ([channel, *messages] if channel else [])
         try:
-            values = [int(v) for v in self._take(keys=[self.PREFIX + s for s in streams],
-                                                 args=[max(high.get(s, 0), floor) for s in streams] + [now_ms()])]
+            values = [int(v) for v in self._take(keys=[self.PREFIX + s for s in streams], args=args)]
         except Exception as e:
             if not self._outage:
                 log.warning("sequence counters in Redis unavailable (%s); numbering locally", e)
                 self._outage, self._floor = True, now_ms()
-            return self._local.take(streams, self._floor)
+            return self._local.take(streams, self._floor), False
         self._outage, self._floor = False, floor
         for stream, value in zip(streams, values):
             self._local.raise_to(stream, value)
-        return values
+        return values, True
 
     def current(self, stream: str) -> int:
         low = max(self._local.current(stream), self._floor)
@@ -190,12 +207,12 @@ class MessageQueue(socketio.RedisManager):
     RETRY_S = 1.0
     MAX_BACKOFF_S = 5.0             # Redis back means screens resync within this
 
-    def __init__(self, url: str, *, write_only: bool = False):
-        super().__init__(url, channel=self.CHANNEL, write_only=write_only,
+    def __init__(self, url: str):
+        super().__init__(url, channel=self.CHANNEL,
                          redis_options={"socket_connect_timeout": 2, "health_check_interval": 10})
         self._publisher = None
-        self._down_since: float | None = None if write_only else time.time()  # up once subscribed
-        self._error = "not subscribed yet" if self._down_since else None
+        self._down_since: float | None = time.time()  # up once subscribed
+        self._error: str | None = "not subscribed yet"
         self._next_try = 0.0
         self.on_recovered: Callable[[], None] | None = None
         self.on_delivered: Callable[[object], None] | None = None
@@ -253,23 +270,64 @@ class MessageQueue(socketio.RedisManager):
             self.server.start_background_task(self.on_recovered)
 
 
+def _routed(messages: Iterable[Message]) -> list[tuple[Message, str]]:
+    return [(message, stream) for message in messages for stream in streams_for(message)]
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
+
+
+def _emit_all(emit: Callable[..., object], routed: list[tuple[Message, str]], seqs: list[int], at: str) -> None:
+    for (message, stream), seq in zip(routed, seqs):
+        emit(message.name, {**message.payload, "at": at, "stream": stream, "seq": seq}, to=stream)
+
+
 class SocketIOPublisher:
-    def __init__(self, emit: Callable[..., object], sequence):
+    """One process: numbers each stream itself and emits to its rooms."""
+
+    def __init__(self, emit: Callable[..., object], sequence: LocalSequence):
         self.emit = emit
         self.sequence = sequence
 
     def publish(self, messages: Iterable[Message]) -> None:
-        routed = [(message, stream) for message in messages for stream in streams_for(message)]
+        routed = _routed(messages)
+        if routed:
+            _emit_all(self.emit, routed, self.sequence.take([stream for _, stream in routed]), _now())
+
+
+class QueuePublisher:
+    """Nodes joined by Redis: every message goes out through Redis, numbered there, to every
+    node, this one included, so that all clients of a stream get it in the same order.
+
+    While Redis is away the messages reach this process's own clients only, through
+    ``local_emit`` (a process without clients of its own passes None)."""
+
+    EVERY_NODE = "hall"  # a host id no node has: python-socketio skips its own messages otherwise
+
+    def __init__(self, sequence: RedisSequence, local_emit: Callable[..., object] | None = None):
+        self.sequence = sequence
+        self.local_emit = local_emit
+
+    def publish(self, messages: Iterable[Message]) -> None:
+        routed = _routed(messages)
         if not routed:
             return
-        seqs = self.sequence.take([stream for _, stream in routed])
-        at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
-        for (message, stream), seq in zip(routed, seqs):
-            self.emit(message.name, {**message.payload, "at": at, "stream": stream, "seq": seq}, to=stream)
+        at = _now()
+        bodies = [json.dumps({"method": "emit", "event": message.name,
+                              "data": [{"seq": SEQ_MARK, **message.payload, "at": at, "stream": stream}],
+                              "binary": False, "namespace": "/", "room": stream, "skip_sid": None,
+                              "callback": None, "host_id": self.EVERY_NODE})
+                  for message, stream in routed]
+        seqs, published = self.sequence.number([stream for _, stream in routed], MessageQueue.CHANNEL, bodies)
+        if published:
+            return
+        if self.local_emit is None:
+            log.error("message queue unavailable: %d events not delivered", len(routed))
+            return
+        _emit_all(self.local_emit, routed, seqs, at)
 
 
-def external_publisher(url: str) -> SocketIOPublisher:
+def external_publisher(url: str) -> QueuePublisher:
     """For processes outside the server (the CLI, a night job): emits reach every node's clients."""
-    manager = MessageQueue(url, write_only=True)
-    return SocketIOPublisher(lambda event, data, to: manager.emit(event, data, namespace="/", room=to),
-                             RedisSequence(url))
+    return QueuePublisher(RedisSequence(url))

@@ -10,10 +10,11 @@ from gevent import pywsgi
 from flask_socketio import SocketIO, join_room
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from hall.adapters.socketio_publisher import (LocalSequence, MessageQueue, QueuePublisher, RedisSequence,
+                                             SocketIOPublisher)
 from hall.adapters.supervision import DeviceRef
-from hall.adapters.socketio_publisher import LocalSequence, MessageQueue, RedisSequence, SocketIOPublisher
 from hall.domain.errors import HallError
-from hall.service_layer import accounts, hall_state, printing, supervision, tickets
+from hall.service_layer import accounts, hall_state, id_cards, printing, supervision, tickets
 from hall.service_layer.actors import Actor
 from hall.service_layer.context import HallContext
 
@@ -55,6 +56,16 @@ class AgentHello(_Strict):
                 + [DeviceRef(k.name, "keypad", window=k.windows[0] if len(k.windows) == 1 else None)
                    for k in self.keypads]
                 + [DeviceRef(c.name, "card_reader", kiosk=c.kiosk) for c in self.card_readers])
+
+
+class IdCard(_Strict):
+    number: Annotated[str, StringConstraints(pattern=r"^\d{17}[\dXx]$")]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=50)]
+
+
+class IdCardRead(_Strict):
+    kiosk: Name
+    id_card: IdCard
 
 
 class PrintDone(_Strict):
@@ -103,8 +114,13 @@ def init_realtime(app, ctx: HallContext, *, message_queue: str | None, async_mod
     socketio = SocketIO(app, async_mode=async_mode, client_manager=queue, cors_allowed_origins="*",
                         max_http_buffer_size=MAX_MESSAGE,
                         logger=False, engineio_logger=False)
-    sequence = RedisSequence(message_queue) if message_queue else LocalSequence()
-    ctx.publisher = SocketIOPublisher(socketio.emit, sequence)
+    if queue:
+        sequence = RedisSequence(message_queue)
+        ctx.publisher = QueuePublisher(sequence, lambda event, data, to: socketio.emit(event, data, to=to,
+                                                                                   ignore_queue=True))
+    else:
+        sequence = LocalSequence()
+        ctx.publisher = SocketIOPublisher(socketio.emit, sequence)
     connections: dict[str, tuple[Actor | None, list[str]]] = {}
     app.extensions["hall_realtime"] = {"connections": connections, "message_queue": queue}
 
@@ -199,7 +215,12 @@ def init_realtime(app, ctx: HallContext, *, message_queue: str | None, async_mod
         ctx.publisher.publish(jobs)
         return {"ok": True, "pending_jobs": len(jobs)}
 
+    def card_read(actor, body: IdCardRead):
+        ctx.publisher.publish([id_cards.card_read(ctx, actor, body.kiosk, body.id_card.number, body.id_card.name)])
+        return {"ok": True}
+
     socketio.on_event("agent.hello", device_event(AgentHello, hello))
+    socketio.on_event("id_card.read", device_event(IdCardRead, card_read))
     socketio.on_event("print.done", device_event(
         PrintDone, lambda actor, b: printing.print_done(ctx, actor, b.job_id, b.ok, b.error) or {"ok": True}))
     socketio.on_event("device.status", device_event(

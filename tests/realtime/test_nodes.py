@@ -47,9 +47,13 @@ def test_a_call_on_one_node_reaches_screens_on_the_other(two_nodes, listen):
     assert supervisor.wait_for("ticket.issued")["id"] == ticket["id"]
 
 
-def test_issuing_and_calling_at_once_on_both_nodes_stays_unique(two_nodes):
+def test_issuing_and_calling_at_once_on_both_nodes_stays_unique_and_in_order(two_nodes, listen):
     a, b = two_nodes
     nodes = [a, b]
+    watchers = [listen(node.url, token=node.login("supervisor")) for node in nodes] + \
+               [listen(node.url, token=node.tokens["lobby"]) for node in nodes]
+    for w in watchers:
+        w.wait_for("snapshot")
     with ThreadPoolExecutor(16) as pool:
         issued = list(pool.map(lambda i: issue(nodes[i % 2]), range(40)))
     numbers = [t["number"] for t in issued]
@@ -73,6 +77,10 @@ def test_issuing_and_calling_at_once_on_both_nodes_stays_unique(two_nodes):
     with ThreadPoolExecutor(4) as pool:
         called = [tid for got in pool.map(work, range(4)) for tid in got]
     assert sorted(called) == sorted(t["id"] for t in issued)
+    # Both nodes numbered the same streams at once: every client still hears them in order.
+    for w in watchers:
+        w.wait_for("ticket.finished", lambda d: d["ticket"]["id"] == called[-1])
+        assert w.seq_problems() == ([], [])
 
 
 def test_a_command_line_change_reaches_the_screens_through_the_queue(two_nodes, listen, private_redis, tmp_path):
