@@ -3,6 +3,8 @@ every ticket called by exactly one window."""
 from __future__ import annotations
 
 import collections
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import sqlalchemy as sa
 
@@ -52,3 +54,20 @@ def test_servers_issue_and_call_at_once(hall_server, shared_db):
     engine.dispose()
     assert calls == []
     assert dict(statuses) == {"done": len(issued)}
+
+
+def test_one_idempotency_key_on_every_server_at_once_gets_one_ticket(hall_server, shared_db):
+    """A kiosk retrying one tap through several nodes at once still gets exactly one ticket."""
+    servers = [hall_server.spawn(shared_db) for _ in range(2)]
+    kiosk = servers[0].tokens["kiosk-1"]
+    barrier = threading.Barrier(16)
+
+    def tap(server):
+        barrier.wait()
+        return server.call("POST", "/tickets", kiosk, json={"category": "A"}, headers={"Idempotency-Key": "tap-7"})
+
+    with ThreadPoolExecutor(16) as pool:
+        answers = list(pool.map(tap, [servers[i % 2] for i in range(16)]))
+    assert sorted(r.status_code for r in answers) == [200] * 15 + [201], [r.text for r in answers]
+    assert {r.json()["ticket"]["number"] for r in answers} == {"A001"}
+    assert numbers_by_prefix(shared_db) == {"A": [1]}
