@@ -2,7 +2,7 @@ import "../ui_common/base.css";
 import "./track.css";
 import { api } from "../ui_common/api.js";
 import { h, replace, fmtWait, fmtClock, langButton } from "../ui_common/dom.js";
-import { addStrings, t, onLangChange } from "../ui_common/i18n.js";
+import { addStrings, t, localName, onLangChange } from "../ui_common/i18n.js";
 import { connectLive } from "../ui_common/live.js";
 
 addStrings({
@@ -62,7 +62,7 @@ function render() {
     h("section.card",
       h("p.label", t("track.number")),
       h("p#track-number.number", ticket.number),
-      ticket.category_name && h("p.category", ticket.category_name),
+      ticket.category_name && h("p#track-category.category", localName(ticket, "category_name")),
       statusBlock()),
     updatedAt && h("p.muted.updated", t("track.updated", { time: fmtClock(updatedAt) })));
 }

@@ -40,9 +40,10 @@ export function t(key, vars = {}) {
   return text.replace(/\{(\w+)\}/g, (_, name) => (vars[name] ?? ""));
 }
 
-// Names that the server gives in both languages (categories, zones).
-export function localName(item) {
-  return (lang === "en" && item.name_en) || item.name;
+// Names that the server gives in both languages: `name`/`name_en` of categories, zones and
+// queues, `category_name`/`category_name_en` of tickets. Chinese when no English is set.
+export function localName(item, field = "name") {
+  return (lang === "en" && item[`${field}_en`]) || item[field];
 }
 
 addStrings({

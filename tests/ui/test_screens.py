@@ -3,7 +3,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .harness import screenshots
+from .harness import screenshots, set_lang
 
 pytestmark = pytest.mark.browser
 
@@ -67,6 +67,8 @@ def test_a_zone_screen_shows_its_zone_only(hall, open_page):
     expect(lobby.locator(f'#window-grid [data-window="{a_window}"]')).to_have_count(1)
     expect(lobby.locator(f'#window-grid [data-window="{b_window}"]')).to_have_count(0)
     expect(lobby.locator(".zone-tag")).to_have_text("不动产登记综合受理区")
+    set_lang(lobby, "en", ".zone-tag")
+    expect(lobby.locator(".zone-tag")).to_have_text("Real estate registration")
 
 
 def test_voice_endpoint(hall):

@@ -1,7 +1,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from .harness import screenshots
+from .harness import screenshots, set_lang
 
 pytestmark = pytest.mark.browser
 
@@ -14,7 +14,11 @@ def test_the_track_page_follows_the_ticket(hall, open_page):
     phone = open_page(mine["track_url"], 390, 844, touch=True)
     expect(phone.locator("#track-number")).to_have_text("A002")
     expect(phone.locator("#track-ahead")).to_have_text("1")
+    expect(phone.locator("#track-category")).to_have_text("不动产登记")
     screenshots(phone, "track-waiting", "#track-number")
+    set_lang(phone, "en", "#track-number")
+    expect(phone.locator("#track-category")).to_have_text("Real estate registration")
+    set_lang(phone, "zh", "#track-number")
 
     hall.json("POST", f"/windows/{window}/call-next", clerk)
     expect(phone.locator("#track-ahead")).to_have_text("0")
