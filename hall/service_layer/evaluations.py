@@ -37,6 +37,11 @@ def evaluate(ctx: HallContext, actor: Actor, ticket_id: int, level: int, reasons
             raise NotFound(f"没有这张票 (no ticket {ticket_id})")
         if actor.kind == "pad" and actor.device.window != ticket.window:
             raise Forbidden(f"pad {actor.device.name} rates window {actor.device.window} only")
+        if actor.kind == "agent" and actor.device.zone:
+            # A zone's agent drives that zone's evaluator keys, as it does its callers (windows._authorise_at_window).
+            window = uow.windows.get(ticket.window) if ticket.window is not None else None
+            if window is None or window.zone != actor.device.zone:
+                raise Forbidden(f"agent {actor.device.name} serves zone {actor.device.zone} only")
         if ticket.status is not TicketStatus.DONE:
             raise InvalidTransition(f"{ticket.display_number}号尚未办结 (ticket is {ticket.status.value}, not done)")
         if uow.evaluations.count_for(ticket.id):

@@ -6,7 +6,7 @@ import requests
 import sqlalchemy as sa
 
 from tests.api.conftest import assert_error
-from tests.conftest import DEMO_PASSWORD
+from tests.conftest import DEMO_PASSWORD, run_hall
 
 
 def test_passwords_are_stored_as_argon2_hashes(hall):
@@ -99,3 +99,19 @@ def test_callers_may_only_do_their_part(shared_hall, who, method, path, body):
 def test_displays_and_staff_read_the_hall(shared_hall, who):
     token = shared_hall.server.tokens.get(who) or shared_hall.server.login(who)
     assert shared_hall.call("GET", "/hall", token).status_code == 200
+
+
+def test_an_agent_bound_to_a_zone_acts_only_for_its_windows(hall):
+    """A zone's device agent drives the keypads (callers, evaluators) of that zone's windows only."""
+    out = run_hall("device", "add", "agent-bdc", "--kind", "agent", "--zone", "BDC", db=hall.server.db).stdout
+    agent = out.strip().splitlines()[-1]
+    clerk5, clerk1 = hall.clerk("clerk1", 5), hall.clerk("clerk2", 1)
+    mine, other = hall.issue("A"), hall.issue("B")
+    assert hall.at(agent, 5, "call-next")["ticket"]["id"] == mine["id"]
+    assert_error(hall.call("POST", "/windows/1/call-next", agent), 403, "forbidden")
+    assert hall.call_next(clerk1, 1)["id"] == other["id"]
+    hall.at(clerk5, 5, "finish")
+    hall.at(clerk1, 1, "finish")
+    assert_error(hall.call("POST", "/evaluations", agent, json={"ticket_id": other["id"], "level": 5}),
+                 403, "forbidden")
+    assert hall.call("POST", "/evaluations", agent, json={"ticket_id": mine["id"], "level": 5}).status_code == 201
