@@ -74,6 +74,11 @@ class Server:
         self.log.seek(0)
         return self.log.read()
 
+    def cpu_s(self) -> float:
+        """CPU seconds the server has used: a figure other load on the machine disturbs less than time."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         if self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
@@ -140,7 +145,9 @@ def main(argv: list[str] | None = None) -> int:
         try:
             url = base + "/api/v1/tickets"
             asyncio.run(run(url, token, args.kiosks, args.warmup, args.duration))
+            cpu_before = server.cpu_s() if server else None
             latencies, errors, elapsed = asyncio.run(run(url, token, args.kiosks, args.count, args.duration))
+            cpu = server.cpu_s() - cpu_before if server else None
         finally:
             if server:
                 server.stop()
@@ -152,6 +159,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"throughput {len(latencies) / elapsed:.0f} tickets/s")
     print(f"latency    p50 {percentile(ordered, 50) * 1000:.1f} ms, p99 {percentile(ordered, 99) * 1000:.1f} ms, "
           f"max {ordered[-1] * 1000:.1f} ms, mean {statistics.fmean(ordered) * 1000:.1f} ms")
+    if cpu is not None:
+        print(f"server CPU {cpu / len(latencies) * 1000:.2f} ms per ticket "
+              f"(one core could issue {len(latencies) / cpu:.0f} tickets/s)")
+    print(f"machine    {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end")
     for e in errors[:5]:
         print("error     ", e)
     return 1 if errors else 0
