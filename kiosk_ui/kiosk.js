@@ -5,6 +5,7 @@ import { api, newIntentKey } from "../ui_common/api.js";
 import { startDevice } from "../ui_common/auth.js";
 import { h, replace, fmtWait, langButton, notice, clearNotice } from "../ui_common/dom.js";
 import { addStrings, t, localName, onLangChange } from "../ui_common/i18n.js";
+import { serverNow } from "../ui_common/live.js";
 
 addStrings({
   zh: {
@@ -45,6 +46,9 @@ addStrings({
     "kiosk.done": "完成",
     "kiosk.priority.green": "绿色通道",
     "kiosk.priority.appointment": "预约",
+    "kiosk.card_hello": "您好，{holder}",
+    "kiosk.card_hint": "已读取您的身份证，请选择办理业务",
+    "kiosk.card_stale": "身份证信息已失效，请重新刷卡",
   },
   en: {
     "kiosk.title": "Take a ticket",
@@ -84,6 +88,9 @@ addStrings({
     "kiosk.done": "Done",
     "kiosk.priority.green": "Priority",
     "kiosk.priority.appointment": "Appointment",
+    "kiosk.card_hello": "Hello, {holder}",
+    "kiosk.card_hint": "Your ID card has been read: choose a service",
+    "kiosk.card_stale": "The ID card reading is no longer valid: please place your card on the reader again",
   },
 });
 
@@ -104,6 +111,7 @@ const state = {
   ticket: null,
   print: "pending", // pending | ok | paper_out | failed
   printerDown: false,
+  card: null, // {holder, token}: an ID card read at this kiosk, until a ticket is issued with it
 };
 
 let idleTimer = null;
@@ -123,6 +131,7 @@ function show(screen) {
 
 function goHome() {
   Object.assign(state, { zone: state.kioskZone, mode: "normal", code: "", intent: null, ticket: null });
+  forgetCard();
   clearNotice();
   show(zonesShown().length > 1 ? "home" : "categories");
 }
@@ -134,6 +143,33 @@ function zonesShown() {
 
 function categoriesOf(zone) {
   return state.categories.filter((c) => !zone || c.zone === zone);
+}
+
+// The card token stands for the visitor's ID number: it must not outlive their visit, so
+// it goes with the ticket it was used for, at the idle reset, or when the server says it lapses.
+let cardTimer = null;
+function forgetCard() {
+  clearTimeout(cardTimer);
+  state.card = null;
+}
+
+function onCardRead(read) {
+  // A card read while a ticket is still shown is the next visitor's.
+  if (state.screen === "ticket") goHome();
+  forgetCard();
+  state.card = { holder: read.holder, token: read.card_token };
+  cardTimer = setTimeout(() => {
+    forgetCard();
+    render();
+  }, Date.parse(read.expires_at) - serverNow());
+  clearNotice();
+  show(state.screen);
+}
+
+function cardGreeting() {
+  return h("div#card-greeting.card-greeting",
+    h("strong", t("kiosk.card_hello", { holder: state.card.holder })),
+    h("span", t("kiosk.card_hint")));
 }
 
 function header() {
@@ -248,6 +284,7 @@ async function issue(cat, button) {
   const body = { category: cat.code };
   if (state.mode !== "normal") body.priority = state.mode;
   if (state.mode === "appointment") body.appointment_code = state.code;
+  if (state.card) body.card_token = state.card.token;
   // A retry after a lost answer must not become a second ticket: same intent, same key.
   const sig = JSON.stringify(body);
   if (state.intent?.sig !== sig) state.intent = { sig, key: newIntentKey() };
@@ -256,6 +293,7 @@ async function issue(cat, button) {
     const { ticket } = await api("POST", "/tickets", { body, idempotencyKey: state.intent.key });
     state.ticket = ticket;
     state.intent = null;
+    forgetCard();
     state.print = state.printerDown ? "paper_out" : "pending";
     show("ticket");
     // No word from the printer (agent away, jam): the visitor must not wait for paper.
@@ -265,8 +303,12 @@ async function issue(cat, button) {
       if (state.screen === "ticket") render();
     }, PRINT_WAIT_MS);
   } catch (err) {
+    // A card token the server no longer accepts (expired, forged) cannot be fixed by
+    // tapping again; already_queued keeps the card for another category.
+    const staleCard = body.card_token && err.status === 422;
+    if (staleCard) forgetCard();
     show("categories");
-    notice(err.message);
+    notice(staleCard ? t("kiosk.card_stale") : err.message);
   }
 }
 
@@ -290,11 +332,10 @@ function renderTicket() {
   const canvas = h("canvas#ticket-qr");
   const url = new URL(ticket.track_url, location.origin).href;
   QRCode.toCanvas(canvas, url, { width: 260, margin: 1, errorCorrectionLevel: "M" }).catch(() => {});
-  const cat = state.categories.find((c) => c.code === ticket.category);
   return h("section.screen.ticket",
     h("p.your-number", t("kiosk.your_number")),
     h("div#ticket-number.ticket-number", ticket.number),
-    h("p.ticket-category", cat ? localName(cat) : ticket.category_name || ticket.category,
+    h("p.ticket-category", localName(ticket, "category_name") || ticket.category,
       ticket.priority !== "normal" ? h("span.badge", t(`kiosk.priority.${ticket.priority}`)) : null),
     h("div.ticket-facts",
       h("p#ticket-ahead", t("kiosk.ahead", { n: ticket.ahead ?? 0 })),
@@ -315,6 +356,7 @@ function render() {
   document.body.dataset.screen = state.screen;
   replace(root, header(),
     state.printerDown && state.screen !== "ticket" ? h("p.printer-down", t("kiosk.printer_down")) : null,
+    state.card && state.screen !== "ticket" ? cardGreeting() : null,
     screens[state.screen]());
 }
 onLangChange(render);
@@ -347,6 +389,7 @@ async function start() {
         state.print = result.ok ? "ok" : result.error === "paper_out" ? "paper_out" : "failed";
         if (state.screen === "ticket") render();
       },
+      "id_card.read": onCardRead,
       "device.status": (status) => {
         // Paper running low still prints; everything else means no ticket comes out.
         state.printerDown = !["ok", "paper_low"].includes(status.state);

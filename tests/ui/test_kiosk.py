@@ -1,7 +1,8 @@
 import pytest
+import socketio
 from playwright.sync_api import expect
 
-from .harness import agent_for, screenshots, wait_until
+from .harness import agent_for, screenshot, screenshots, set_lang, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -108,3 +109,63 @@ def test_a_lost_answer_retried_is_still_one_ticket(hall, open_page):
 def test_device_page_without_token_says_how_to_set_up(hall, open_page):
     page = open_page(f"{hall.url}/kiosk/", 1080, 1920)
     expect(page.locator(".setup-needed")).to_contain_text("?token=")
+
+
+def test_an_id_card_read_at_the_kiosk(hall, open_page):
+    page = open_page(f"{hall.url}/kiosk/?token={hall.tokens['kiosk-1']}", 1080, 1920, touch=True, clock=True)
+    expect(page.locator("button.zone").first).to_be_visible()
+    reader = socketio.Client(reconnection=False)
+    reader.connect(hall.url, auth={"token": hall.tokens["agent-1"]}, transports=["websocket"], wait_timeout=10)
+
+    def read_card():
+        reader.call("id_card.read", {"kiosk": "kiosk-1", "id_card": {"number": "11010519491231002X", "name": "张小三"}},
+                    timeout=10)
+        expect(page.locator("#card-greeting")).to_contain_text("您好，张*三")
+
+    # Read, then left at the kiosk: the card's token lapses with the server's two minutes.
+    read_card()
+    page.clock.fast_forward("02:01")
+    expect(page.locator("#card-greeting")).to_have_count(0)
+    # Two minutes without a heartbeat drop the socket; a card read must find the kiosk listening.
+    expect(page.locator("body")).to_have_attribute("data-conn", "online")
+
+    read_card()
+    set_lang(page, "en", "#card-greeting")
+    expect(page.locator("#card-greeting")).to_contain_text("Hello, 张*三")
+    expect(page.locator('button.zone[data-zone="BDC"] .zone-name')).to_have_text("Real estate registration")
+    set_lang(page, "zh", "#card-greeting")
+    page.locator('button.zone[data-zone="BDC"]').tap()
+    expect(page.locator("#card-greeting")).to_be_visible()
+    screenshot(page, "kiosk-card", "zh")
+    set_lang(page, "en", "#card-greeting")
+    expect(page.locator('button.cat[data-category="A"] .cat-name')).to_have_text("Real estate registration")
+    screenshot(page, "kiosk-card", "en")
+    set_lang(page, "zh", "#card-greeting")
+    page.locator('button.cat[data-category="A"]').tap()
+    expect(page.locator("#ticket-number")).to_have_text("A001")
+    ticket = hall.json("GET", "/tickets", hall.supervisor)["tickets"][0]
+    assert ticket["holder"] == "张*三"
+    page.locator("button.done").tap()
+    expect(page.locator("#card-greeting")).to_have_count(0)  # used: the next visitor is not greeted as 张*三
+
+    # The same person again, for the same service: said plainly, no second ticket.
+    read_card()
+    page.locator('button.zone[data-zone="BDC"]').tap()
+    page.locator('button.cat[data-category="A"]').tap()
+    expect(page.locator("#notice")).to_contain_text("您在该业务已有号码在排队")
+    assert len(hall.json("GET", "/tickets", hall.supervisor)["tickets"]) == 1
+
+    # A card token the server refuses (spoilt on the way here) cannot be tapped past: read the card again.
+    page.route("**/api/v1/tickets", lambda route: route.continue_(
+        post_data=route.request.post_data.replace('"card_token":"', '"card_token":"x')))
+    page.locator('button.cat[data-category="A"]').tap()
+    expect(page.locator("#notice")).to_contain_text("请重新刷卡")
+    expect(page.locator("#card-greeting")).to_have_count(0)
+    page.unroute("**/api/v1/tickets")
+    read_card()
+
+    # Nobody touches the screen: the card is forgotten with the rest.
+    page.clock.fast_forward("01:01")
+    expect(page.locator("button.zone").first).to_be_visible()
+    expect(page.locator("#card-greeting")).to_have_count(0)
+    reader.disconnect()
