@@ -66,6 +66,8 @@ const { hall, reset, apply } = createHall();
 let view = { name: "idle" };
 let clockTimer = null;
 
+const asking = () => view.name === "rate" || view.name === "why";
+
 function go(next) {
   view = next;
   render();
@@ -87,7 +89,7 @@ function idle() {
 function rate() {
   return h("section.pad-rate",
     h("h1", t("pad.ask")),
-    h("p.muted", t("pad.ticket", { number: view.request.ticket?.number || "" })),
+    h("p#pad-ticket.muted", t("pad.ticket", { number: view.request.number })),
     h("div.levels", [5, 4, 3, 2, 1].map((level) => h("button.level", {
       type: "button",
       dataset: { level },
@@ -139,7 +141,8 @@ function countdown() {
 
 async function submit(button, level, reasons, comment) {
   button.disabled = true;
-  const body = { ticket_id: view.request.ticket.id, level };
+  view.sending = true;
+  const body = { ticket_id: view.request.ticket_id, level };
   if (reasons.length) body.reasons = reasons;
   if (comment) body.comment = comment;
   try {
@@ -148,6 +151,7 @@ async function submit(button, level, reasons, comment) {
   } catch (err) {
     // Expired or already rated: nothing more the visitor can do here, so say so and stop.
     if (err.status === 409) return finish(err.message);
+    view.sending = false;
     button.disabled = false;
     const note = root.querySelector(".form-error") || root.querySelector("section").appendChild(h("p.form-error"));
     note.textContent = err.message;
@@ -160,14 +164,18 @@ function finish(message) {
   setTimeout(() => view.name === "thanks" && go({ name: "idle" }), THANKS_MS);
 }
 
-function onRequest(request) {
-  if (request.window !== undefined && Number(request.window) !== number) return;
+// request: the window's open rating request, {ticket_id, number, expires_at}, from
+// `evaluation.requested` or from the window's `evaluation` (a pad that loads or
+// reconnects mid-request asks again).
+function ask(request) {
   const deadline = Date.parse(request.expires_at) || serverNow() + 60000;
+  if (deadline <= serverNow()) return;
+  if (asking() && view.request.ticket_id === request.ticket_id) return;
   go({ name: "rate", request, deadline });
   clearInterval(clockTimer);
   // The request lapses at expires_at; the server counts it as not rated.
   clockTimer = setInterval(() => {
-    if (view.name !== "rate" && view.name !== "why") return clearInterval(clockTimer);
+    if (!asking()) return clearInterval(clockTimer);
     if (serverNow() >= view.deadline) {
       clearInterval(clockTimer);
       go({ name: "idle" });
@@ -175,6 +183,16 @@ function onRequest(request) {
     }
     root.querySelector(".pad-left")?.replaceWith(countdown());
   }, 1000);
+}
+
+// The window's request closed (rated on the evaluator keys, or lapsed): stop asking. The
+// pad's own rating closes it too; then the answer to it says thanks, not this.
+function follow(w) {
+  if (w?.evaluation) return ask(w.evaluation);
+  if (asking() && !view.sending) {
+    clearInterval(clockTimer);
+    go({ name: "idle" });
+  } else if (view.name === "idle") render();
 }
 
 function render() {
@@ -188,13 +206,17 @@ render();
 startDevice(`pad-${number}`, root, {
   onSnapshot: (snap) => {
     reset(snap.hall);
-    if (view.name === "idle") render();
+    follow(hall.windows.find((x) => x.number === number));
   },
   events: {
-    "evaluation.requested": onRequest,
+    "evaluation.requested": (request) => {
+      if (Number(request.window) === number) {
+        ask({ ticket_id: request.ticket.id, number: request.ticket.number, expires_at: request.expires_at });
+      }
+    },
     "window.updated": (w) => {
       apply["window.updated"](w);
-      if (view.name === "idle") render();
+      if (w.number === number) follow(w);
     },
   },
 });

@@ -50,3 +50,24 @@ def test_an_unanswered_request_lapses(hall, open_page):
     expect(pad.locator("button.level")).to_have_count(5)
     pad.clock.fast_forward("10:00")
     expect(pad.locator("#pad-clerk")).to_be_visible()
+
+
+def test_a_pad_opened_mid_request_asks_and_follows_the_evaluator_keys(hall, open_page):
+    window = hall.window_for("A")
+    clerk = hall.clerk_at(window)
+    token = hall.device("ui-pad", "pad", window=window)
+    ticket = hall.issue("A")
+    hall.json("POST", f"/windows/{window}/call-next", clerk)
+    hall.json("POST", f"/windows/{window}/finish", clerk)
+
+    # The pad was off (or reloading) when the clerk finished: it asks all the same.
+    pad = open_page(f"{hall.url}/pad/{window}/?token={token}", 1280, 800, touch=True)
+    expect(pad.locator("button.level")).to_have_count(5)
+    expect(pad.locator("#pad-ticket")).to_contain_text(ticket["number"])
+    pad.reload()
+    expect(pad.locator("button.level")).to_have_count(5)
+
+    # The visitor rated on the evaluator keys instead: the pad stops asking.
+    hall.json("POST", "/evaluations", hall.tokens["agent-1"], json={"ticket_id": ticket["id"], "level": 5}, expect=201)
+    expect(pad.locator("#pad-clerk")).to_be_visible()
+    expect(pad.locator("button.level")).to_have_count(0)
