@@ -81,6 +81,10 @@ class LocalSequence:
         with self._lock:
             return self._last[stream]
 
+    def known(self, stream: str) -> int:
+        """The last number this process emitted: every later one follows it."""
+        return self.current(stream)
+
     def raise_to(self, stream: str, value: int) -> None:
         with self._lock:
             self._last[stream] = max(self._last[stream], value)
@@ -175,8 +179,14 @@ class RedisSequence:
             value = int(self._current(keys=[self.PREFIX + stream], args=[low, max(low, now_ms())]))
         except Exception:
             return low
-        self._local.raise_to(stream, value)
         return value
+
+    def known(self, stream: str) -> int | None:
+        """The last number of ``stream`` that this node delivered or numbered, None if it has
+        seen none yet. Unlike ``current`` it leaves out what other nodes have numbered but
+        this node not yet delivered: those still come."""
+        value = self._local.current(stream)
+        return value or None
 
     def saw(self, payload) -> None:
         """A message this node delivered, maybe numbered by another node: its clients know that number."""
