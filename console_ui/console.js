@@ -38,7 +38,7 @@ addStrings({
     "console.save": "保存",
     "console.queues": "排队情况",
     "console.no_shows": "过号（未到）",
-    "console.no_shows_empty": "本次打开页面以来没有过号",
+    "console.no_shows_empty": "今天没有过号",
     "console.reinstate": "恢复排队",
     "console.reinstated": "{number} 已恢复排队",
     "console.saved": "已保存",
@@ -92,7 +92,7 @@ addStrings({
     "console.save": "Save",
     "console.queues": "Queues",
     "console.no_shows": "No-shows",
-    "console.no_shows_empty": "No no-shows since this page was opened",
+    "console.no_shows_empty": "No no-shows today",
     "console.reinstate": "Queue again",
     "console.reinstated": "{number} is waiting again",
     "console.saved": "Saved",
@@ -211,11 +211,30 @@ function noShowPanel() {
         type: "button",
         onclick: (e) => guarded(e.currentTarget, async () => {
           await api("POST", `/tickets/${tk.id}/reinstate`);
-          noShows = noShows.filter((x) => x.id !== tk.id);
+          dropNoShow(tk);
           notice(t("console.reinstated", { number: tk.number }), "ok", 3000);
           render();
         }),
       }, t("console.reinstate"))))));
+}
+
+// The day's no-shows come from the server at every (re)connect, so those marked before the
+// page opened, or while it was away, can be reinstated too; events keep the list current.
+// Latest first, as the events add them.
+async function loadNoShows() {
+  try {
+    noShows = (await api("GET", "/tickets?status=no_show")).tickets.reverse();
+  } catch (err) {
+    notice(err.message, "error", 5000);
+  }
+}
+
+function addNoShow(tk) {
+  if (tk?.id && !noShows.some((x) => x.id === tk.id)) noShows.unshift(tk);
+}
+
+function dropNoShow(tk) {
+  noShows = noShows.filter((x) => x.id !== tk.id);
 }
 
 async function editCategories(w) {
@@ -377,6 +396,7 @@ async function start() {
     onSnapshot: (snap) => {
       reset(snap.hall);
       renderSoon();
+      loadNoShows().then(renderSoon);
     },
     onRefused: checkSession,
     events: {
@@ -384,8 +404,12 @@ async function start() {
       "queue.updated": refresh("queue.updated"),
       alarm: refresh("alarm"),
       "ticket.no_show": (payload) => {
-        const tk = payload.ticket;
-        if (tk?.id && !noShows.some((x) => x.id === tk.id)) noShows.unshift(tk);
+        addNoShow(payload.ticket);
+        if (tab === "live") renderSoon();
+      },
+      // Reinstated here or by another supervisor.
+      "ticket.reinstated": (tk) => {
+        dropNoShow(tk);
         if (tab === "live") renderSoon();
       },
     },

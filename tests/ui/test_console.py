@@ -1,7 +1,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from .harness import agent_for, log_in, screenshots
+from .harness import agent_for, log_in, screenshots, set_lang
 
 pytestmark = pytest.mark.browser
 
@@ -10,9 +10,14 @@ def test_console_shows_an_alarm_and_changes_a_window(hall, open_page):
     window = hall.window_for("A")
     clerk = hall.clerk_at(window)
     hall.supervisor  # noqa: B018 - the account the page logs in with
+    # A visitor missed the call before the supervisor opened the console.
+    earlier = hall.issue("A")
+    hall.json("POST", f"/windows/{window}/call-next", clerk)
+    hall.json("POST", f"/windows/{window}/no-show", clerk)
     page = open_page(f"{hall.url}/console/", 1600, 1000)
     log_in(page, "ui-supervisor")
     expect(page.locator(f'tr[data-window="{window}"]')).to_contain_text("王小明")
+    expect(page.locator(f'#no-show-list li[data-ticket="{earlier["id"]}"]')).to_contain_text("A001")
 
     # A printer runs out of paper: an alarm, which the supervisor acknowledges.
     hall.device("ui-kiosk", "kiosk")
@@ -21,21 +26,31 @@ def test_console_shows_an_alarm_and_changes_a_window(hall, open_page):
     alarm = page.locator('#alarm-list li[data-kind="device"]')
     expect(alarm).to_contain_text("ui-printer")
 
-    # A visitor who missed the call is put back in the queue.
+    # Another misses the call while the console is open.
     ticket = hall.issue("A")
     hall.json("POST", f"/windows/{window}/call-next", clerk)
     hall.json("POST", f"/windows/{window}/no-show", clerk)
     missed = page.locator(f'#no-show-list li[data-ticket="{ticket["id"]}"]')
-    expect(missed).to_contain_text("A001")
+    expect(missed).to_contain_text("A002")
+    expect(page.locator("#no-show-list li").first).to_have_attribute("data-ticket", str(ticket["id"]))
     screenshots(page, "console-live", "#alarm-list li")
+    set_lang(page, "en", "#alarm-list li")
+    zone = page.locator(".zone-block", has=page.locator(f'tr[data-window="{window}"]')).locator("h3")
+    expect(zone).to_have_text("Real estate registration")
+    expect(page.locator('#queue-table tr[data-category="A"] td').first).to_have_text("Real estate registration")
+    set_lang(page, "zh", "#alarm-list li")
 
     alarm.locator("button.ack").click()
     expect(alarm).to_have_count(0)
     assert all(a["kind"] != "device" for a in hall.json("GET", "/hall", hall.supervisor)["alarms"])
 
-    missed.locator("button.reinstate").click()
+    # Both are put back in the queue: one here, one by another supervisor.
+    page.locator(f'#no-show-list li[data-ticket="{earlier["id"]}"] button.reinstate').click()
+    expect(page.locator(f'#no-show-list li[data-ticket="{earlier["id"]}"]')).to_have_count(0)
+    assert hall.json("GET", f"/tickets/{earlier['id']}", hall.supervisor)["ticket"]["status"] == "waiting"
+    hall.json("POST", f"/tickets/{ticket['id']}/reinstate", hall.supervisor)
     expect(missed).to_have_count(0)
-    assert hall.json("GET", f"/tickets/{ticket['id']}", hall.supervisor)["ticket"]["status"] == "waiting"
+    expect(page.locator(".no-shows")).to_contain_text("今天没有过号")
 
     # The window takes household registrations from now on.
     page.locator(f'tr[data-window="{window}"] button.edit').click()
