@@ -1,6 +1,8 @@
 """Who may do what: staff logins (argon2, restart-proof, revocable, throttled) and device tokens."""
 from __future__ import annotations
 
+import time
+
 import pytest
 import requests
 import sqlalchemy as sa
@@ -115,3 +117,16 @@ def test_an_agent_bound_to_a_zone_acts_only_for_its_windows(hall):
     assert_error(hall.call("POST", "/evaluations", agent, json={"ticket_id": other["id"], "level": 5}),
                  403, "forbidden")
     assert hall.call("POST", "/evaluations", agent, json={"ticket_id": mine["id"], "level": 5}).status_code == 201
+
+
+def test_logout_on_one_server_reaches_the_others(hall_server):
+    first = hall_server.spawn()
+    second = hall_server.spawn(first.db)
+    token = first.login("clerk1")
+    assert second.call("GET", "/me", token).status_code == 200   # now cached on the second node
+    assert first.call("POST", "/auth/logout", token).status_code == 204
+    deadline = time.monotonic() + 10
+    while second.call("GET", "/me", token).status_code == 200:
+        assert time.monotonic() < deadline, "a revoked token still works on another node after 10 s"
+        time.sleep(0.2)
+    assert_error(second.call("GET", "/me", token), 401, "unauthorized")
