@@ -142,8 +142,10 @@ class HallViews:
 
         class Watched:
             def publish(self, messages):
-                views.touch()
-                publisher.publish(messages)
+                messages = list(messages)
+                if messages:  # every transaction ends here, reads too
+                    views.touch()
+                    publisher.publish(messages)
 
         return Watched()
 
