@@ -49,6 +49,7 @@ def test_a_bad_rating_needs_reasons_and_raises_an_alarm(hall):
     assert r.status_code == 201, r.text
     alarms = hall.call("GET", "/hall", hall.supervisor).json()["alarms"]
     assert [(a["kind"], a["ticket"]) for a in alarms] == [("bad_rating", ticket["id"])]
+    assert hall.call("GET", "/hall", hall.server.tokens["lobby"]).json()["alarms"] == []   # supervisors' only
 
 
 @pytest.mark.parametrize("body, status, code", [

@@ -206,3 +206,18 @@ def test_unknown_things_are_404(hall):
     assert_error(hall.call("POST", "/windows/999/call-next", hall.server.login("clerk1")), 404, "not_found")
     assert_error(hall.call("GET", "/track/NoSuchTicketToken123"), 404, "not_found")
     assert_error(hall.call("GET", "/no/such/path"), 404, "not_found")
+
+
+def test_b_post_takes_over_the_window_with_its_visitor(hall):
+    """AB岗: B signs in while A is away; the visitor at the window stays, and the hand-over is recorded."""
+    a = hall.clerk("clerk1", 5, post="A")
+    ticket = hall.issue("A")
+    hall.call_next(a, 5)
+    b = hall.clerk("clerk2", 5, post="B")
+    clerk = window_state(hall, 5)["clerk"]
+    assert (clerk["username"], clerk["post"]) == ("clerk2", "B")
+    assert_error(hall.call("POST", "/windows/5/finish", a), 403, "forbidden")
+    assert hall.at(b, 5, "finish")["ticket"]["id"] == ticket["id"]
+    handover = [e for e in hall.events() if e["kind"] == "window.signed_in"][-1]
+    assert (handover["staff"], handover["data"]["post"]) == ("clerk2", "B")
+    assert handover["data"]["handed_over_from"] is not None
