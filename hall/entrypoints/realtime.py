@@ -6,8 +6,8 @@ import socket
 from typing import Annotated, Literal
 
 from flask import request
-from gevent import pywsgi
 from flask_socketio import SocketIO, join_room
+from gevent import pywsgi
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from hall.adapters.socketio_publisher import (LocalSequence, MessageQueue, QueuePublisher, RedisSequence,

@@ -8,7 +8,7 @@ import requests
 import socketio
 from socketio.exceptions import ConnectionError as SioConnectionError
 
-from tests.realtime.conftest import Listener, wait_until
+from tests.realtime.conftest import wait_until
 
 
 def issue(server, category="A") -> dict:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -14,8 +13,8 @@ import pytest
 import requests
 
 from tests.conftest import ROOT, free_port, missing_service, run_hall
-from tests.realtime.test_audiences import call_next, issue, sign_in
 from tests.realtime.conftest import Listener
+from tests.realtime.test_audiences import call_next, issue, sign_in
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 DEPLOY = ROOT / "deploy"
@@ -61,7 +60,7 @@ def wait_for_health(url: str, proc: subprocess.Popen, log) -> dict:
 class Hall:
     """Enough of a hall to call a ticket, made with the `hall` commands an admin uses."""
 
-    def __init__(self, db: str, workdir: Path):
+    def __init__(self, db: str):
         self.db = db
         run_hall("init", "--config", str(ROOT / "hall" / "demo" / "demo_hall.toml"), db=db)
         self.tokens = {name: run_hall("device", "add", name, *args, db=db).stdout.strip().splitlines()[-1]
@@ -91,7 +90,7 @@ class Through:
 def hall_nodes(pg_url, private_redis, tmp_path):
     if not GUNICORN.exists():
         missing_service("gunicorn is not installed in this environment")
-    hall = Hall(pg_url, tmp_path)
+    hall = Hall(pg_url)
     env = {"HALL_DB": pg_url, "HALL_MESSAGE_QUEUE": private_redis.url,
            "HALL_CONFIG": str(ROOT / "hall" / "demo" / "demo_hall.toml"), "HALL_PUBLIC_URL": "http://hall.test"}
     nodes = [Gunicorn(tmp_path, env), Gunicorn(tmp_path, env)]
