@@ -344,7 +344,20 @@ async function start() {
     renderSoon();
     refreshQueue();
   };
-  connectLive({
+  const events = Object.fromEntries(["ticket.issued", "ticket.called", "ticket.finished", "ticket.no_show",
+    "ticket.transferred", "ticket.reinstated", "window.updated", "queue.updated"].map((name) => [name, refresh(name)]));
+  // The server sends a terminal only its window's events and its categories' queues, chosen
+  // when it connects: when a supervisor changes what the window serves, connect again.
+  const servesNow = () => String(win()?.categories || []);
+  events["window.updated"] = (w) => {
+    const before = servesNow();
+    refresh("window.updated")(w);
+    if (w.number === windowNo && before !== servesNow()) {
+      socket.disconnect();
+      socket.connect();
+    }
+  };
+  const socket = connectLive({
     auth: { token: session.token },
     onSnapshot: (snap) => {
       reset(snap.hall);
@@ -352,8 +365,7 @@ async function start() {
       refreshQueue();
     },
     onRefused: checkSession,
-    events: Object.fromEntries(["ticket.issued", "ticket.called", "ticket.finished", "ticket.no_show",
-      "ticket.transferred", "window.updated", "queue.updated"].map((name) => [name, refresh(name)])),
+    events,
   });
   render();
   refreshQueue();

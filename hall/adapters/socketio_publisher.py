@@ -34,10 +34,15 @@ def streams_for(message: Message) -> list[str]:
     """The streams a message goes to, from whom it concerns."""
     out: list[str] = []
     a = message.audience
-    if ev.STAFF in a:
-        out += ["clerks", "supervisors"]
-    elif ev.SUPERVISORS in a:
+    if ev.SUPERVISORS in a:
         out.append("supervisors")
+    if ev.DESK in a:
+        # A terminal hears its own window's messages and the queues it serves; a message
+        # about a window goes to that window's desk only, so no terminal hears it twice.
+        if message.window is not None:
+            out.append(f"desk:{message.window}")
+        elif message.category is not None:
+            out += [f"desk-category:{message.category}", "desk-category:*"]
     if ev.DISPLAYS in a:
         out.append("display:hall")
         if message.zone:

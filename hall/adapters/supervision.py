@@ -62,15 +62,18 @@ class EvaluationRepository(Repository):
             ticket_id=ticket_id, window=window, requested_at=utc(at), expires_at=utc(expires_at))
             .on_conflict_do_nothing(index_elements=["ticket_id"]))
 
-    def pending_by_window(self, now: dt.datetime) -> dict[int, tuple[int, str, dt.datetime]]:
-        """Per window, the latest request still open: (ticket id, number, expires at)."""
+    def pending_by_window(self, now: dt.datetime, windows: list[int] | None = None
+                          ) -> dict[int, tuple[int, str, dt.datetime]]:
+        """Per window (all, or those given), the latest request still open: (ticket id, number, expires at)."""
         rated = select(t.evaluation.c.ticket_id).where(t.evaluation.c.ticket_id == t.evaluation_request.c.ticket_id)
-        rows = self.conn.execute(
-            select(t.evaluation_request.c.window, t.evaluation_request.c.ticket_id, t.ticket.c.prefix,
-                   t.ticket.c.number, t.evaluation_request.c.expires_at)
-            .join(t.ticket, t.ticket.c.id == t.evaluation_request.c.ticket_id)
-            .where(t.evaluation_request.c.expires_at > utc(now), ~rated.exists())
-            .order_by(t.evaluation_request.c.requested_at))
+        q = (select(t.evaluation_request.c.window, t.evaluation_request.c.ticket_id, t.ticket.c.prefix,
+                    t.ticket.c.number, t.evaluation_request.c.expires_at)
+             .join(t.ticket, t.ticket.c.id == t.evaluation_request.c.ticket_id)
+             .where(t.evaluation_request.c.expires_at > utc(now), ~rated.exists())
+             .order_by(t.evaluation_request.c.requested_at))
+        if windows is not None:
+            q = q.where(t.evaluation_request.c.window.in_(windows))
+        rows = self.conn.execute(q)
         return {w: (tid, f"{prefix}{number:03d}", aware(exp)) for w, tid, prefix, number, exp in rows}
 
     def of_tickets(self, ticket_ids: list[int]) -> list:

@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Message:
-    """``name`` is the realtime event; ``zone``/``window``/``kiosk`` say whom it concerns."""
+    """``name`` is the realtime event; ``zone``/``window``/``category``/``kiosk`` say whom it concerns."""
     name: str
     payload: dict
     zone: str | None = None
+    category: str | None = None
     window: int | None = None
     kiosk: str | None = None
     agent: int | None = None
@@ -21,8 +22,8 @@ class Message:
 
 
 # Audiences a message may be for; the realtime layer maps them to its rooms.
-STAFF = "staff"                # clerks' terminals and supervisors
-SUPERVISORS = "supervisors"
+SUPERVISORS = "supervisors"    # consoles: everything
+DESK = "desk"                  # counter terminals: their window's messages, else their categories' 
 DISPLAYS = "displays"          # lobby screens: the hall's, and the message's zone's
 WINDOW = "window"              # the screen above the message's window (and its pad)
 PAD = "pad"                    # only the evaluation pad of the message's window

@@ -36,6 +36,13 @@ def hall(ctx: HallContext, actor: Actor | None = None) -> dict:
         }
 
 
+def desk_of(ctx: HallContext, staff_id: int) -> tuple[int, frozenset[str]] | None:
+    """The window a clerk is signed in at and what it serves: what their terminal shows."""
+    with ctx.transaction() as uow:
+        window = next((w for w in uow.windows.all() if w.clerk == staff_id), None)
+    return (window.number, window.categories) if window else None
+
+
 def zones(ctx: HallContext) -> list[dict]:
     with ctx.transaction() as uow:
         return [zone_view(z) for z in uow.layout.zones()]

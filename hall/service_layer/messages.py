@@ -8,7 +8,7 @@ from hall.domain.model import Ticket, Window
 from hall.service_layer.context import HallContext
 from hall.service_layer.views import iso, queue_view, window_view
 
-EVERYONE_WHO_WATCHES = frozenset({ev.STAFF, ev.DISPLAYS, ev.AGENTS})
+EVERYONE_WHO_WATCHES = frozenset({ev.SUPERVISORS, ev.DESK, ev.DISPLAYS, ev.AGENTS})
 
 
 def window_payload(ctx: HallContext, uow: UnitOfWork, window: Window, tz: str) -> dict:
@@ -20,7 +20,8 @@ def window_payloads(ctx: HallContext, uow: UnitOfWork, windows: list[Window], tz
     staff = uow.accounts.staff_many(w.clerk for w in windows)
     current = uow.tickets.many([w.current_ticket for w in windows if w.current_ticket])
     categories = {c.code: c for c in uow.layout.categories()} if current else None
-    pending = uow.evaluations.pending_by_window(ctx.clock())
+    # One window's update must not read every window's requests (300 windows, many updates).
+    pending = uow.evaluations.pending_by_window(ctx.clock(), [w.number for w in windows] if len(windows) == 1 else None)
     views = []
     for w in windows:
         view = window_view(w, staff.get(w.clerk), ctx.present(uow, current[w.current_ticket], tz, categories)
@@ -45,7 +46,7 @@ def queue_updated(ctx: HallContext, uow: UnitOfWork, category_code: str) -> None
     waiting, oldest = uow.tickets.queue_stats([category_code]).get(category_code, (0, None))
     view = queue_view(category, waiting, oldest, ctx.clock())
     uow.emit(Message("queue.updated", {k: view[k] for k in ("category", "waiting", "longest_wait_s", "zone")},
-                     zone=category.zone,
+                     zone=category.zone, category=category.code,
                      audience=EVERYONE_WHO_WATCHES | {ev.WINDOW, ev.KIOSK, ev.PUBLIC}))
 
 

@@ -89,8 +89,8 @@ def _issue(ctx, actor, category, priority, appointment_code, idempotency_key, ho
         uow.audit.record("ticket.issued", now, ticket=ticket, **actor.audit(), priority=priority.value,
                          kiosk=kiosk, id_card=holder_key is not None)
         view = ctx.present(uow, ticket, tz)
-        uow.emit(Message("ticket.issued", view, zone=cat.zone, kiosk=kiosk,
-                         audience=frozenset({ev.STAFF, ev.DISPLAYS})))
+        uow.emit(Message("ticket.issued", view, zone=cat.zone, category=cat.code, kiosk=kiosk,
+                         audience=frozenset({ev.SUPERVISORS, ev.DESK, ev.DISPLAYS})))
         queue_updated(ctx, uow, cat.code)
         if kiosk:
             queue_print_job(ctx, uow, ticket, view, settings, kiosk)
@@ -163,6 +163,6 @@ def reinstate(ctx: HallContext, actor: Actor, ticket_id: int) -> dict:
         uow.audit.record("ticket.reinstated", now, ticket=ticket, **actor.audit())
         view = ctx.present(uow, ticket, tz)
         uow.emit(Message("ticket.reinstated", view, zone=uow.layout.category(ticket.category).zone,
-                         audience=frozenset({ev.STAFF, ev.DISPLAYS})))
+                         category=ticket.category, audience=frozenset({ev.SUPERVISORS, ev.DESK, ev.DISPLAYS})))
         queue_updated(ctx, uow, ticket.category)
         return view

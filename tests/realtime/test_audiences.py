@@ -48,7 +48,9 @@ def test_each_screen_hears_exactly_what_it_shows(hall_server, listen):
     who = {name: listen(server.url, token=t[name])
            for name in ("lobby", "lobby-bdc", "screen-5", "screen-1", "pad-5", "pad-1", "kiosk-1", "agent-1")}
     who["supervisor"] = listen(server.url, token=server.login("supervisor"))
-    who["clerk"] = listen(server.url, token=server.login("clerk1"))
+    who["clerk"] = listen(server.url, token=clerk)
+    who["clerk-all"] = listen(server.url, token=sign_in(server, "clerk1", 1))    # 无差别: every category
+    who["clerk-other"] = listen(server.url, token=sign_in(server, "clerk2", 8))  # zone GA: category B only
     who["track"] = listen(server.url, track=track_token)
     for name, listener in who.items():
         listener.wait_for("snapshot")
@@ -60,12 +62,15 @@ def test_each_screen_hears_exactly_what_it_shows(hall_server, listen):
         assert called["ticket"]["id"] == ticket["id"] and called["window"] == 5 and called["zone"] == "BDC"
         assert "请A" in called["announce"] and called["at"]
     who["pad-5"].wait_for("window.updated", lambda d: d["number"] == 5)
-    who["kiosk-1"].wait_for("queue.updated", lambda d: d["category"] == "A")
+    for name in ("kiosk-1", "clerk-all"):
+        who[name].wait_for("queue.updated", lambda d: d["category"] == "A", after=marks[name])
     time.sleep(0.5)  # what should not arrive has had its chance
-    for name in ("screen-1", "pad-1", "pad-5", "kiosk-1"):
+    for name in ("screen-1", "pad-1", "pad-5", "kiosk-1", "clerk-all", "clerk-other"):
         assert "ticket.called" not in who[name].names()[marks[name]:], name
+    # a counter terminal hears its own window and the queues it serves, not the whole hall
+    assert who["clerk-other"].names()[marks["clerk-other"]:] == []
     assert "window.updated" not in who["screen-1"].names()[marks["screen-1"]:]
-    for name in ("lobby", "lobby-bdc", "screen-5", "pad-5", "clerk", "track", "kiosk-1"):
+    for name in ("lobby", "lobby-bdc", "screen-5", "pad-5", "clerk", "clerk-all", "track", "kiosk-1"):
         assert "alarm" not in who[name].names()
 
 
