@@ -323,10 +323,10 @@ def percentile(values: list[float], q: float) -> float:
 
 def analyse(clients: list[dict], calls: list[dict], results: list[dict], windows: int) -> dict:
     arrivals = {(cid, ticket): at for r in results for cid, ticket, at in r["received"]}
-    terminals = [c["id"] for c in clients if c["kind"] == "terminal"]
+    # A call shows on its window's screen and counter terminal and on its zone's lobby screens.
     by_window, by_zone = {}, {}
     for c in clients:
-        if c["kind"] == "screen":
+        if c["kind"] in ("screen", "terminal"):
             by_window.setdefault(c["window"], []).append(c["id"])
         elif c["kind"] == "lobby":
             by_zone.setdefault(c["zone"], []).append(c["id"])
@@ -334,7 +334,7 @@ def analyse(clients: list[dict], calls: list[dict], results: list[dict], windows
     for phase in ("steady", "burst"):
         lat, last, missed, expected = [], [], 0, 0
         for call in (c for c in calls if c["phase"] == phase):
-            shown_by = by_window.get(call["window"], []) + by_zone.get(zone_of(call["window"], windows), []) + terminals
+            shown_by = by_window.get(call["window"], []) + by_zone.get(zone_of(call["window"], windows), [])
             got = [(arrivals[(cid, call["ticket"])] - call["sent"]) * 1000
                    for cid in shown_by if (cid, call["ticket"]) in arrivals]
             expected += len(shown_by)
