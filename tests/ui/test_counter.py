@@ -123,3 +123,17 @@ def test_a_revoked_login_returns_to_the_login_form(hall, at_window):
     # The next action is refused (unless the dropped socket already sent the page back).
     page.keyboard.press("F1")
     expect(page.locator("#login-username")).to_be_visible()
+
+
+def test_the_terminal_follows_what_its_window_serves(hall, at_window):
+    """A terminal hears only its window's categories; when a supervisor changes them, it
+    listens to the new ones (a ticket issued afterwards still shows in its queue)."""
+    page, window = at_window
+    hall.issue("A")
+    expect(page.locator("#queue li")).to_have_count(1)
+    hall.json("PUT", f"/windows/{window}/categories", hall.supervisor, json={"categories": ["B"]})
+    expect(page.locator("#queue li")).to_have_count(0)
+    expect(page.locator("body")).to_have_attribute("data-conn", "online")
+    hall.issue("B")
+    expect(page.locator("#queue li")).to_have_count(1)
+    expect(page.locator("#queue li").first).to_contain_text("B001")
