@@ -47,7 +47,8 @@ def card_read(ctx: HallContext, actor: Actor, kiosk: str, number: str, name: str
 def open_card_token(ctx: HallContext, actor: Actor, token: str) -> tuple[str, str]:
     """(keyed ID hash, masked name) from a kiosk's card token; refuses forged, stale or foreign ones."""
     body, _, signature = token.partition(".")
-    if not body or not hmac.compare_digest(signature, _sign(ctx, body.encode())):
+    # Bytes, not str: compare_digest refuses non-ASCII strings, and a token comes from outside.
+    if not body or not hmac.compare_digest(signature.encode(), _sign(ctx, body.encode()).encode()):
         raise InvalidRequest("身份证信息无效，请重新刷卡 (invalid card token)")
     data = json.loads(base64.urlsafe_b64decode(body.encode()))
     if data["exp"] < ctx.clock().timestamp():
