@@ -8,6 +8,7 @@ from sqlalchemy import bindparam, insert, select, update
 
 from hall.adapters import tables as t
 from hall.adapters.repository import Repository, aware, utc
+from hall.domain.model import display_number
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ class EvaluationRepository(Repository):
         if windows is not None:
             q = q.where(t.evaluation_request.c.window.in_(windows))
         rows = self.conn.execute(q)
-        return {w: (tid, f"{prefix}{number:03d}", aware(exp)) for w, tid, prefix, number, exp in rows}
+        return {w: (tid, display_number(prefix, number), aware(exp)) for w, tid, prefix, number, exp in rows}
 
     def of_tickets(self, ticket_ids: list[int]) -> list:
         if not ticket_ids:

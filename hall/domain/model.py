@@ -8,6 +8,12 @@ from dataclasses import dataclass, field
 from hall.domain.errors import InvalidTransition, NoCurrentTicket, NotSignedIn, WindowBusy
 
 EVERY_CATEGORY = "*"
+ID_CARD_NUMBER = r"^\d{17}[\dXx]$"   # 居民身份证号码: 17 digits and a check digit (X for 10)
+
+
+def display_number(prefix: str, number: int) -> str:
+    """A001: the prefix and at least three digits, as called and printed."""
+    return f"{prefix}{number:03d}"
 
 
 class TicketStatus(str, enum.Enum):
@@ -85,7 +91,7 @@ class Ticket:
 
     @property
     def display_number(self) -> str:
-        return f"{self.prefix}{self.number:03d}"
+        return display_number(self.prefix, self.number)
 
     @property
     def is_open(self) -> bool:

@@ -14,7 +14,7 @@ from hall.adapters.socketio_publisher import (LocalSequence, MessageQueue, Queue
                                              SocketIOPublisher)
 from hall.adapters.supervision import DeviceRef
 from hall.domain.errors import HallError
-from hall.domain.model import EVERY_CATEGORY
+from hall.domain.model import EVERY_CATEGORY, ID_CARD_NUMBER
 from hall.service_layer import accounts, hall_state, id_cards, printing, supervision, tickets
 from hall.service_layer.actors import Actor
 from hall.service_layer.context import HallContext
@@ -60,7 +60,7 @@ class AgentHello(_Strict):
 
 
 class IdCard(_Strict):
-    number: Annotated[str, StringConstraints(pattern=r"^\d{17}[\dXx]$")]
+    number: Annotated[str, StringConstraints(pattern=ID_CARD_NUMBER)]
     name: Annotated[str, StringConstraints(min_length=1, max_length=50)]
 
 

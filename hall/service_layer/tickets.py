@@ -13,14 +13,14 @@ from hall.domain import events as ev
 from hall.domain.errors import AlreadyQueued, Forbidden, InvalidRequest, NotFound, UnknownCategory
 from hall.domain.events import Message
 from hall.domain.issuing import business_date, check_can_issue, mask_name
-from hall.domain.model import Priority, Ticket
+from hall.domain.model import ID_CARD_NUMBER, Priority, Ticket
 from hall.service_layer import id_cards
 from hall.service_layer.actors import Actor, require
 from hall.service_layer.context import HallContext
 from hall.service_layer.messages import queue_updated
 from hall.service_layer.views import ticket_view
 
-ID_NUMBER = re.compile(r"^\d{17}[\dXx]$")
+ID_NUMBER = re.compile(ID_CARD_NUMBER)
 
 
 def issue(ctx: HallContext, actor: Actor, *, category: str, priority: str = "normal",

@@ -6,6 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from hall.domain.model import ID_CARD_NUMBER
+
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 # Row ids are 32-bit integers in both databases; a larger one is refused here, not by the driver (a 500).
 RowId = Annotated[int, Field(ge=1, le=2**31 - 1)]
@@ -21,7 +23,7 @@ class LoginBody(Body):
 
 
 class IdCard(Body):
-    number: Annotated[str, StringConstraints(pattern=r"^\d{17}[\dXx]$")]
+    number: Annotated[str, StringConstraints(pattern=ID_CARD_NUMBER)]
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
 
 
