@@ -141,6 +141,11 @@ def test_a_misbehaving_client_gets_an_error_or_is_dropped_and_nobody_else_notice
     assert agent.wait_for("error")["error"]["code"] == "validation_error"
     assert agent.client.call("agent.hello", {"printers": "nope"}) is None  # answered by an error event
     assert agent.wait_for("error", lambda d: "printers" in d["error"]["message"])
+    agent.client.emit("id_card.read", {"kiosk": "kiosk-1", "id_card": {"number": "12345", "name": "张三"}})
+    assert agent.wait_for("error", lambda d: "id_card.number" in d["error"]["message"])
+    mark = rogue.mark()
+    rogue.client.emit("id_card.read", {"kiosk": "kiosk-1", "id_card": {"number": "11010519491231002X", "name": "张三"}})
+    assert rogue.wait_for("error", after=mark)["error"]["code"] == "forbidden"  # a lobby screen reads no cards
 
     big = socketio.Client(reconnection=False)
     big.connect(server.url, auth={"token": server.tokens["lobby"]}, transports=["websocket"], wait_timeout=5)
