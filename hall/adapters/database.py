@@ -65,6 +65,7 @@ def _sqlite_engine(url, single_connection: bool) -> Engine:
     def _on_begin(conn):
         # Take the write lock up front: a deferred transaction that reads and
         # then writes gets SQLITE_BUSY_SNAPSHOT at once, ignoring busy_timeout.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Straight to the driver: every transaction pays for this (hall/adapters/prepared.py).
+        conn.connection.dbapi_connection.execute("BEGIN IMMEDIATE")
 
     return engine

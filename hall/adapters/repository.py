@@ -11,6 +11,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
 from hall.adapters import tables as t
+from hall.adapters.prepared import Prepared
 from hall.domain import routing
 from hall.domain.model import Category, Post, Priority, Ticket, TicketStatus, Window, Zone
 from hall.layout import parse_hours
@@ -46,47 +47,94 @@ class Repository:
         return (pg_insert if self.dialect == "postgresql" else sqlite_insert)(table)
 
 
+class LayoutCache:
+    """Zones and categories as of one layout version, kept between transactions of a process.
+
+    Every ticket issued needs its category, and its print job the zone names, while the layout
+    changes a few times a year; but `hall init` may load a new one into a running hall on any
+    node, so entries are trusted only under the version read in the same transaction."""
+
+    def __init__(self):
+        self.clear()
+
+    def clear(self) -> None:
+        self.version: int | None = None
+        self.categories: dict[str, Category | None] = {}
+        self.all_categories: list[Category] | None = None
+        self.zones: list[Zone] | None = None
+
+    def at(self, version: int) -> "LayoutCache":
+        if version != self.version:
+            self.clear()
+            self.version = version
+        return self
+
+
 _UNREAD = object()
 
 
 class LayoutRepository(Repository):
-    """Settings and categories are read at most once per transaction: issuing one ticket asks for
-    its category four times (the rules, the view, the queue message, the print job)."""
+    """Settings are read once per transaction; they carry the layout version that says whether
+    the process's cached zones and categories still hold."""
 
-    def __init__(self, conn: Connection):
+    def __init__(self, conn: Connection, cache: LayoutCache):
         super().__init__(conn)
         self._settings = _UNREAD
-        self._categories: dict[str, Category | None] = {}
+        self._shared = cache
+        self._cache: LayoutCache | None = None
 
     def settings(self) -> HallSettings | None:
         if self._settings is _UNREAD:
-            row = self.conn.execute(select(t.hall_settings)).first()
-            self._settings = HallSettings(row.name, row.timezone, row.announce, row.notice) if row else None
+            row = _SETTINGS.first(self.conn)
+            self._settings = HallSettings(*row[:4]) if row else None
+            # Read before any cached entry is used: under READ COMMITTED a category read after
+            # this is at least as new as this version, never older.
+            self._cache = self._shared.at(row[4]) if row else LayoutCache()
         return self._settings
+
+    def _cached(self) -> LayoutCache:
+        self.settings()
+        return self._cache
+
+    def _changed(self) -> None:
+        self.conn.execute(_BUMP_LAYOUT_VERSION)
+        self._settings = _UNREAD
+        # What this transaction reads from now on may yet be rolled back: keep it to itself.
+        self._shared.clear()
+        self._shared = LayoutCache()
 
     def save_settings(self, s: HallSettings) -> None:
         values = dict(name=s.name, timezone=s.timezone, announce=s.announce, notice=s.notice)
         self.conn.execute(self._upsert(t.hall_settings).values(id=1, **values)
                           .on_conflict_do_update(index_elements=["id"], set_=values))
-        self._settings = _UNREAD
+        self._changed()
 
     def zones(self) -> list[Zone]:
-        return [Zone(r.code, r.name, r.floor, r.name_en)
-                for r in self.conn.execute(select(t.zone).order_by(t.zone.c.floor, t.zone.c.code))]
+        cache = self._cached()
+        if cache.zones is None:
+            cache.zones = [Zone(r.code, r.name, r.floor, r.name_en)
+                           for r in self.conn.execute(select(t.zone).order_by(t.zone.c.floor, t.zone.c.code))]
+        return list(cache.zones)
 
     def save_zone(self, z: Zone) -> None:
         values = dict(name=z.name, floor=z.floor, name_en=z.name_en)
         self.conn.execute(self._upsert(t.zone).values(code=z.code, **values)
                           .on_conflict_do_update(index_elements=["code"], set_=values))
+        self._changed()
 
     def categories(self) -> list[Category]:
-        return [self._category(r) for r in self.conn.execute(select(t.category).order_by(t.category.c.code))]
+        cache = self._cached()
+        if cache.all_categories is None:
+            cache.all_categories = [self._category(r) for r in
+                                    self.conn.execute(select(t.category).order_by(t.category.c.code))]
+        return list(cache.all_categories)
 
     def category(self, code: str) -> Category | None:
-        if code not in self._categories:
+        cache = self._cached()
+        if code not in cache.categories:
             row = self.conn.execute(_CATEGORY, {"code": code}).first()
-            self._categories[code] = self._category(row) if row else None
-        return self._categories[code]
+            cache.categories[code] = self._category(row) if row else None
+        return cache.categories[code]
 
     @staticmethod
     def _category(r) -> Category:
@@ -101,7 +149,7 @@ class LayoutRepository(Repository):
                       service_limit_min=c.service_limit_min, wait_alarm_min=c.wait_alarm_min)
         self.conn.execute(self._upsert(t.category).values(code=c.code, **values)
                           .on_conflict_do_update(index_elements=["code"], set_=values))
-        self._categories.pop(c.code, None)
+        self._changed()
 
 
 class WindowRepository(Repository):
@@ -143,10 +191,10 @@ _TIMES = ("issued_at", "queued_at", "called_at", "started_at", "finished_at")
 class TicketRepository(Repository):
     def next_number(self, day: dt.date, prefix: str) -> int:
         """Bump the day's counter in this transaction: gapless, never handed out twice."""
-        return self.conn.execute(_next_number_query(self.dialect), {"day": day, "prefix": prefix}).scalar_one()
+        return _next_number_query(self.dialect).scalar(self.conn, {"day": day, "prefix": prefix})
 
     def issued_count(self, day: dt.date, prefix: str) -> int:
-        n = self.conn.execute(_ISSUED_COUNT, {"day": day, "prefix": prefix}).scalar()
+        n = _ISSUED_COUNT.scalar(self.conn, {"day": day, "prefix": prefix})
         return n or 0
 
     def issued_counts(self, day: dt.date) -> dict[str, int]:
@@ -156,7 +204,7 @@ class TicketRepository(Repository):
     def add(self, ticket: Ticket) -> Ticket:
         values = self._values(ticket)
         values.pop("id")
-        ticket.id = self.conn.execute(_INSERT_TICKET, values).scalar_one()
+        ticket.id = _INSERT_TICKET.scalar(self.conn, values)
         return ticket
 
     def save(self, ticket: Ticket) -> None:
@@ -255,14 +303,14 @@ class TicketRepository(Repository):
         if ticket.status is not TicketStatus.WAITING:
             return 0
         here = ticket.transferred_to_window
-        return self.conn.execute(_ahead_query(here is not None), {
+        return _ahead_query(here is not None).scalar(self.conn, {
             "here": here, "category": ticket.category, "mine": routing.class_of(ticket, here),
-            "queued_at": utc(ticket.queued_at), "id": ticket.id}).scalar_one()
+            "queued_at": utc(ticket.queued_at), "id": ticket.id})
 
-    def queue_stats(self, categories: list[str] | None = None) -> dict[str, tuple[int, dt.datetime | None]]:
-        """Per category: waiting tickets and when the longest-waiting one joined."""
-        rows = self.conn.execute(_QUEUE_STATS) if categories is None else \
-            self.conn.execute(_QUEUE_STATS_OF, {"categories": list(categories)})
+    def queue_stats(self, category: str | None = None) -> dict[str, tuple[int, dt.datetime | None]]:
+        """Per category (or for one): waiting tickets and when the longest-waiting one joined."""
+        rows = self.conn.execute(_QUEUE_STATS) if category is None else \
+            _QUEUE_STATS_OF.rows(self.conn, {"category": category})
         return {c: (n, aware(oldest)) for c, n, oldest in rows}
 
     def mean_service_s(self, day: dt.date, category: str) -> float | None:
@@ -299,18 +347,23 @@ class TicketRepository(Repository):
                                                            created_at=utc(at)))
 
 
-# Statements run on every ticket, built once: building and cache-keying a statement costs more
-# than running it on SQLite (bench/RESULTS.md).
+# Statements run on every ticket, built once (building and cache-keying a statement costs more
+# than running it on SQLite), the hottest of them run by the driver (hall/adapters/prepared.py).
+_SETTINGS = Prepared(select(t.hall_settings.c.name, t.hall_settings.c.timezone, t.hall_settings.c.announce,
+                             t.hall_settings.c.notice, t.hall_settings.c.layout_version))
+_BUMP_LAYOUT_VERSION = update(t.hall_settings).values(layout_version=t.hall_settings.c.layout_version + 1)
 _CATEGORY = select(t.category).where(t.category.c.code == bindparam("code"))
-_INSERT_TICKET = insert(t.ticket).returning(t.ticket.c.id)
-_INSERT_AUDIT = insert(t.audit_event).returning(t.audit_event.c.id)
+_INSERT_TICKET = Prepared(insert(t.ticket).values({f: bindparam(f) for f in _TICKET_FIELDS if f != "id"})
+                          .returning(t.ticket.c.id))
+_INSERT_AUDIT = Prepared(insert(t.audit_event).values({c.name: bindparam(c.name) for c in t.audit_event.c
+                                                        if c.name != "id"}).returning(t.audit_event.c.id))
 _OPEN_WINDOW_CATEGORIES = select(t.window.c.categories).where(
     t.window.c.clerk_id.is_not(None), t.window.c.paused.is_(False))
-_ISSUED_COUNT = select(t.daily_counter.c.last_number).where(
-    t.daily_counter.c.business_date == bindparam("day"), t.daily_counter.c.prefix == bindparam("prefix"))
+_ISSUED_COUNT = Prepared(select(t.daily_counter.c.last_number).where(
+    t.daily_counter.c.business_date == bindparam("day"), t.daily_counter.c.prefix == bindparam("prefix")))
 _QUEUE_STATS = (select(t.ticket.c.category, func.count(), func.min(t.ticket.c.queued_at))
                 .where(t.ticket.c.status == TicketStatus.WAITING.value).group_by(t.ticket.c.category))
-_QUEUE_STATS_OF = _QUEUE_STATS.where(t.ticket.c.category.in_(bindparam("categories", expanding=True)))
+_QUEUE_STATS_OF = Prepared(_QUEUE_STATS.where(t.ticket.c.category == bindparam("category")))
 _RECENT_SERVICE = (select(t.ticket.c.started_at, t.ticket.c.finished_at)
                    .where(t.ticket.c.business_date == bindparam("day"), t.ticket.c.category == bindparam("category"),
                           t.ticket.c.status == TicketStatus.DONE.value)
@@ -320,7 +373,7 @@ _RECENT_SERVICE = (select(t.ticket.c.started_at, t.ticket.c.finished_at)
 @functools.cache
 def _next_number_query(dialect: str):
     upsert = pg_insert if dialect == "postgresql" else sqlite_insert
-    return (upsert(t.daily_counter).values(business_date=bindparam("day"), prefix=bindparam("prefix"), last_number=1)
+    return Prepared(upsert(t.daily_counter).values(business_date=bindparam("day"), prefix=bindparam("prefix"), last_number=1)
             .on_conflict_do_update(index_elements=["business_date", "prefix"],
                                    set_={"last_number": t.daily_counter.c.last_number + 1})
             .returning(t.daily_counter.c.last_number))
@@ -335,19 +388,19 @@ def _ahead_query(in_window_line: bool):
                  and_(c.transferred_to_window.is_(None), c.category == bindparam("category")))
     before = or_(klass < bindparam("mine"), and_(klass == bindparam("mine"), or_(
         c.queued_at < bindparam("queued_at"), and_(c.queued_at == bindparam("queued_at"), c.id < bindparam("id")))))
-    return select(func.count()).select_from(t.ticket).where(
-        c.status == TicketStatus.WAITING.value, same_line, before)
+    return Prepared(select(func.count()).select_from(t.ticket).where(
+        c.status == TicketStatus.WAITING.value, same_line, before))
 
 
 class AuditRepository(Repository):
     def record(self, event: str, at: dt.datetime, *, ticket: Ticket | None = None, window: int | None = None,
                staff_id: int | None = None, device_id: int | None = None, **data) -> int:
-        return self.conn.execute(_INSERT_AUDIT, dict(
+        return _INSERT_AUDIT.scalar(self.conn, dict(
             at=utc(at), kind=event, ticket_id=ticket.id if ticket else None,
             window=window if window is not None else (ticket.window if ticket else None),
             category=ticket.category if ticket else None, staff_id=staff_id, device_id=device_id,
             data={**data, **({"number": ticket.display_number, "status": ticket.status.value} if ticket else {})},
-        )).scalar_one()
+        ))
 
     def since(self, after_id: int, limit: int) -> list:
         return self.conn.execute(select(t.audit_event).where(t.audit_event.c.id > after_id)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, insert, select, update
 
 from hall.adapters import tables as t
+from hall.adapters.prepared import Prepared
 from hall.adapters.repository import Repository, aware, utc
 from hall.domain.model import display_number
 
@@ -131,16 +132,17 @@ class AlarmRepository(Repository):
 
 
 # Run for every ticket a kiosk issues: built once (see repository._INSERT_TICKET).
-_INSERT_PRINT_JOB = insert(t.print_job)
-_AGENT_OF_KIOSK = (select(t.device_state.c.agent_id)
-                   .where(t.device_state.c.kind == "printer", t.device_state.c.kiosk == bindparam("kiosk"))
-                   .order_by(t.device_state.c.updated_at.desc()).limit(1))
+_INSERT_PRINT_JOB = Prepared(insert(t.print_job).values(
+    {c: bindparam(c) for c in ("id", "ticket_id", "kiosk", "state", "created_at")}))
+_AGENT_OF_KIOSK = Prepared(select(t.device_state.c.agent_id)
+                           .where(t.device_state.c.kind == "printer", t.device_state.c.kiosk == bindparam("kiosk"))
+                           .order_by(t.device_state.c.updated_at.desc()).limit(1))
 
 
 class PrintJobRepository(Repository):
     def add(self, job_id: str, ticket_id: int, kiosk: str, at: dt.datetime) -> None:
-        self.conn.execute(_INSERT_PRINT_JOB, dict(id=job_id, ticket_id=ticket_id, kiosk=kiosk, state="pending",
-                                                  created_at=utc(at)))
+        _INSERT_PRINT_JOB.run(self.conn, dict(id=job_id, ticket_id=ticket_id, kiosk=kiosk, state="pending",
+                                              created_at=utc(at)))
 
     def get(self, job_id: str) -> PrintJob | None:
         row = self.conn.execute(select(t.print_job).where(t.print_job.c.id == job_id)).first()
@@ -185,7 +187,7 @@ class PrintJobRepository(Repository):
 
     def agent_of_kiosk(self, kiosk: str) -> int | None:
         """The agent that last announced a printer for this kiosk."""
-        return self.conn.execute(_AGENT_OF_KIOSK, {"kiosk": kiosk}).scalar()
+        return _AGENT_OF_KIOSK.scalar(self.conn, {"kiosk": kiosk})
 
     def printer_of_kiosk(self, kiosk: str) -> str | None:
         return self.conn.execute(select(t.device_state.c.device).where(

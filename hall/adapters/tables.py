@@ -21,6 +21,8 @@ hall_settings = Table(
     Column("timezone", String(64), nullable=False),
     Column("announce", String(200), nullable=False),
     Column("notice", Text, nullable=False, server_default=""),
+    # Bumped by every change to settings, zones or categories: processes cache those under it.
+    Column("layout_version", Integer, nullable=False, server_default=text("0")),
 )
 
 # A random key made once per hall: it keys the ID-card hash, the same on every node.
@@ -132,7 +134,9 @@ ticket = Table(
     Column("appointment_code", String(64)),
     Column("kiosk", String(64)),
     UniqueConstraint("business_date", "prefix", "number", name="uq_ticket_day_number"),
-    Index("ix_ticket_open", "status", "category"),
+    # Covers the counts run for every ticket issued (people ahead, queue length, longest wait)
+    # and the calling order, so none of them reads table rows while the queues grow.
+    Index("ix_ticket_line", "status", "category", "transferred_to_window", "queued_at", "priority"),
     Index("ix_ticket_day", "business_date", "category"),
 )
 

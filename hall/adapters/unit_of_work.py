@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy.engine import Engine
 
 from hall.adapters.accounts import AccountRepository
-from hall.adapters.repository import AuditRepository, LayoutRepository, TicketRepository, WindowRepository
+from hall.adapters.repository import AuditRepository, LayoutCache, LayoutRepository, TicketRepository, WindowRepository
 from hall.adapters.supervision import AlarmRepository, EvaluationRepository, PrintJobRepository
 from hall.domain.events import Message
 
@@ -14,14 +14,15 @@ class UnitOfWork:
     commit rolls back. Messages collected meanwhile are handed out only after
     the commit, so no screen ever shows a change that was rolled back."""
 
-    def __init__(self, engine: Engine):
+    def __init__(self, engine: Engine, layout_cache: LayoutCache | None = None):
         self.engine = engine
+        self.layout_cache = layout_cache or LayoutCache()
         self.messages: list[Message] = []
 
     def __enter__(self) -> "UnitOfWork":
         self.conn = self.engine.connect()
         self.tx = self.conn.begin()
-        self.layout = LayoutRepository(self.conn)
+        self.layout = LayoutRepository(self.conn, self.layout_cache)
         self.windows = WindowRepository(self.conn)
         self.tickets = TicketRepository(self.conn)
         self.audit = AuditRepository(self.conn)

@@ -12,7 +12,7 @@ from typing import Protocol
 
 from sqlalchemy.engine import Engine
 
-from hall.adapters.repository import HallSettings
+from hall.adapters.repository import HallSettings, LayoutCache
 from hall.adapters.unit_of_work import UnitOfWork
 from hall.domain import issuing
 from hall.domain.errors import HallError
@@ -62,10 +62,11 @@ class HallContext:
         # be exact (other nodes' changes show within PACE_TTL_S), and reading both for every
         # ticket issued was a fifth of an issue's queries.
         self._pace: dict = {}
+        self.layout_cache = LayoutCache()
 
     @contextmanager
     def transaction(self) -> Iterator[UnitOfWork]:
-        uow = UnitOfWork(self.engine)
+        uow = UnitOfWork(self.engine, self.layout_cache)
         with uow:
             yield uow
             uow.commit()

@@ -43,7 +43,7 @@ def window_updated(ctx: HallContext, uow: UnitOfWork, window: Window, tz: str) -
 
 def queue_updated(ctx: HallContext, uow: UnitOfWork, category_code: str) -> None:
     category = uow.layout.category(category_code)
-    waiting, oldest = uow.tickets.queue_stats([category_code]).get(category_code, (0, None))
+    waiting, oldest = uow.tickets.queue_stats(category_code).get(category_code, (0, None))
     view = queue_view(category, waiting, oldest, ctx.clock())
     uow.emit(Message("queue.updated", {k: view[k] for k in ("category", "waiting", "longest_wait_s", "zone")},
                      zone=category.zone, category=category.code,

@@ -7,27 +7,19 @@ from hypothesis import HealthCheck, given, settings
 from sqlalchemy import delete
 
 from hall.adapters import tables
-from hall.adapters.database import make_engine
-from hall.adapters.migrate import upgrade
 from hall.adapters.unit_of_work import UnitOfWork
 from hall.domain import routing
 from hall.domain.model import Category, Zone
 from tests.domain.strategies import CATEGORIES, waiting_tickets, windows
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request, tmp_path):
-    url = (f"sqlite:///{tmp_path / 'order.sqlite3'}" if request.param == "sqlite"
-           else request.getfixturevalue("pg_url"))
-    eng = make_engine(url)
-    upgrade(eng)
-    with UnitOfWork(eng) as uow:
+@pytest.fixture(autouse=True)
+def categories(engine):
+    with UnitOfWork(engine) as uow:
         uow.layout.save_zone(Zone("Z", "zone"))
         for code in CATEGORIES:
             uow.layout.save_category(Category(code, code, "Z"))
         uow.commit()
-    yield eng
-    eng.dispose()
 
 
 def store(engine, tickets):

@@ -123,9 +123,11 @@ def test_live_layout_change_keeps_tickets(hall_server, sqlite_url, tmp_path):
     waiting = [hall.issue("P"), hall.issue("Q"), hall.issue("P")]
 
     layout["categories"].append({"code": "S", "name": "新业务", "zone": "T"})
+    layout["categories"][0]["name"] = "改名业务"
     layout["windows"][1]["categories"] = ["Q", "S"]
     changed = init(sqlite_url, write_layout(tmp_path / "hall.toml", layout))
-    assert "categories 1" in changed.stdout and "windows 1" in changed.stdout
+    assert "categories 2" in changed.stdout and "windows 1" in changed.stdout
+    assert hall.issue(layout["categories"][0]["code"])["category_name"] == "改名业务"   # no stale cache
 
     assert [hall.ticket(t["id"])["status"] for t in waiting] == ["waiting"] * 3
     new = hall.issue("S")
@@ -135,7 +137,7 @@ def test_live_layout_change_keeps_tickets(hall_server, sqlite_url, tmp_path):
     assert hall.call_next(clerk, 2)["id"] == waiting[1]["id"]
     hall.at(clerk, 2, "finish")
     assert hall.call_next(clerk, 2)["id"] == new["id"]
-    assert hall.issue("P")["number"] == "P003"   # numbering went on through the reload
+    assert hall.issue("P")["number"] == "P004"   # numbering went on through the reload
 
 
 def test_user_add(hall_db, hall_server):
