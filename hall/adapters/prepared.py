@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.sql import ClauseElement
+from sqlalchemy.types import NullType
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,10 @@ class Prepared:
             raise ValueError("a prepared statement cannot expand lists (IN) at run time")
         binders, defaults = {}, {}
         for bind, name in c.bind_names.items():   # a name used twice is one parameter
+            if bind.required and isinstance(bind.type, NullType):
+                # Without a type there is no bind processor: a datetime would reach SQLite in
+                # another text form than the stored ones, and compare wrongly.
+                raise ValueError(f"parameter {name!r} has no type: give bindparam a type_")
             process = bind.type.dialect_impl(dialect).bind_processor(dialect)
             if process is not None:
                 binders[name] = process

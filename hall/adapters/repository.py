@@ -5,7 +5,7 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 
-from sqlalchemy import and_, bindparam, case, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, case, func, insert, or_, select, tuple_, union_all, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
@@ -303,15 +303,15 @@ class TicketRepository(Repository):
         if ticket.status is not TicketStatus.WAITING:
             return 0
         here = ticket.transferred_to_window
-        return _ahead_query(here is not None).scalar(self.conn, {
-            "here": here, "category": ticket.category, "mine": routing.class_of(ticket, here),
-            "queued_at": utc(ticket.queued_at), "id": ticket.id})
+        return _ahead_query(here is not None, routing.class_of(ticket, here)).scalar(self.conn, {
+            "here": here, "category": ticket.category, "queued_at": utc(ticket.queued_at), "id": ticket.id})
 
     def queue_stats(self, category: str | None = None) -> dict[str, tuple[int, dt.datetime | None]]:
         """Per category (or for one): waiting tickets and when the longest-waiting one joined."""
-        rows = self.conn.execute(_QUEUE_STATS) if category is None else \
-            _QUEUE_STATS_OF.rows(self.conn, {"category": category})
-        return {c: (n, aware(oldest)) for c, n, oldest in rows}
+        if category is None:
+            return {c: (n, aware(oldest)) for c, n, oldest in self.conn.execute(_QUEUE_STATS)}
+        n, oldest = _QUEUE_STATS_OF.first(self.conn, {"category": category})
+        return {category: (n, aware(oldest))} if n else {}
 
     def mean_service_s(self, day: dt.date, category: str) -> float | None:
         rows = self.conn.execute(_RECENT_SERVICE, {"day": day, "category": category}).all()
@@ -363,7 +363,22 @@ _ISSUED_COUNT = Prepared(select(t.daily_counter.c.last_number).where(
     t.daily_counter.c.business_date == bindparam("day"), t.daily_counter.c.prefix == bindparam("prefix")))
 _QUEUE_STATS = (select(t.ticket.c.category, func.count(), func.min(t.ticket.c.queued_at))
                 .where(t.ticket.c.status == TicketStatus.WAITING.value).group_by(t.ticket.c.category))
-_QUEUE_STATS_OF = Prepared(_QUEUE_STATS.where(t.ticket.c.category == bindparam("category")))
+
+
+def _queue_stats_of_one():
+    """Waiting tickets of one category and when the longest-waiting joined. The oldest is the
+    first of its category line or of those transferred to a window, each the first entry of an
+    index range: min() over the whole category would read every waiting ticket's time."""
+    c = t.ticket.c
+    of_category = (c.status == TicketStatus.WAITING.value, c.category == bindparam("category"))
+    firsts = union_all(select(func.min(c.queued_at).label("at")).where(*of_category, c.transferred_to_window.is_(None)),
+                       select(func.min(c.queued_at)).where(*of_category, c.transferred_to_window.is_not(None))
+                       ).subquery()
+    return Prepared(select(select(func.count()).where(*of_category).scalar_subquery(),
+                           select(func.min(firsts.c.at)).scalar_subquery()))
+
+
+_QUEUE_STATS_OF = _queue_stats_of_one()
 _RECENT_SERVICE = (select(t.ticket.c.started_at, t.ticket.c.finished_at)
                    .where(t.ticket.c.business_date == bindparam("day"), t.ticket.c.category == bindparam("category"),
                           t.ticket.c.status == TicketStatus.DONE.value)
@@ -380,16 +395,30 @@ def _next_number_query(dialect: str):
 
 
 @functools.cache
-def _ahead_query(in_window_line: bool):
-    """TicketRepository.ahead's count, for a ticket waiting for one window or in its category's line."""
+def _ahead_query(in_window_line: bool, mine: int) -> Prepared:
+    """TicketRepository.ahead's count, for a ticket of class `mine` waiting for one window or
+    in its category's line: those of a better class, and those of its own class who joined
+    earlier. Put so that the usual case, a new ticket at the back of the line, counts one
+    index range with no expression to work out row by row."""
     c = t.ticket.c
-    klass = TicketRepository._class(bindparam("here") if in_window_line else None)
-    same_line = (c.transferred_to_window == bindparam("here") if in_window_line else
-                 and_(c.transferred_to_window.is_(None), c.category == bindparam("category")))
-    before = or_(klass < bindparam("mine"), and_(klass == bindparam("mine"), or_(
-        c.queued_at < bindparam("queued_at"), and_(c.queued_at == bindparam("queued_at"), c.id < bindparam("id")))))
-    return Prepared(select(func.count()).select_from(t.ticket).where(
-        c.status == TicketStatus.WAITING.value, same_line, before))
+    line = (c.transferred_to_window == bindparam("here") if in_window_line else
+            and_(c.transferred_to_window.is_(None), c.category == bindparam("category")))
+    later = tuple_(c.queued_at, c.id) >= tuple_(bindparam("queued_at", type_=c.queued_at.type),
+                                                bindparam("id", type_=c.id.type))
+
+    def count(*where):
+        return select(func.count()).where(c.status == TicketStatus.WAITING.value, line, *where).scalar_subquery()
+
+    classes = {p.value: routing.priority_class(p) for p in Priority}
+    better = [p for p, k in classes.items() if k < mine and not in_window_line]
+    worse = [p for p, k in classes.items() if k > mine and not in_window_line]
+    # Everyone transferred to a window is of one class there; in a category line nobody
+    # is worse than the regular class, the usual one.
+    # (Comparisons rather than IN lists: those a prepared statement cannot hold.)
+    earlier_not_worse = count() - count(later) if not worse else \
+        count(*(c.priority != p for p in worse), ~later)
+    return Prepared(select(earlier_not_worse + count(or_(*(c.priority == p for p in better)), later) if better
+                           else earlier_not_worse))
 
 
 class AuditRepository(Repository):

@@ -44,6 +44,10 @@ def test_sql_calling_order_and_ahead_match_routing(engine, tickets, window):
         in_sql = [t.id for t in uow.tickets.calling_order(window)]
         claimed = uow.tickets.claim_next(window)
         ahead_sql = {t.id: uow.tickets.ahead(t) for t in tickets}
+        stats_sql = {c: uow.tickets.queue_stats(c).get(c) for c in CATEGORIES}
+    stats = {c: (len(line), min(t.queued_at for t in line)) if line else None
+             for c in CATEGORIES for line in [[t for t in tickets if t.category == c]]}
+    assert stats_sql == stats
     assert in_sql == [t.id for t in routing.calling_order(window, tickets)]
     assert (claimed.id if claimed else None) == (in_sql[0] if in_sql else None)
     assert ahead_sql == {t.id: routing.ahead_of(t, tickets) for t in tickets}

@@ -51,3 +51,11 @@ def test_lists_expanded_at_run_time_are_refused(engine):
     many = Prepared(select(t.audit_event.c.id).where(t.audit_event.c.kind.in_(bindparam("kinds", expanding=True))))
     with engine.begin() as conn, pytest.raises(ValueError, match="expand"):
         many.rows(conn, {"kinds": ["a", "b"]})
+
+
+def test_a_parameter_without_a_type_is_refused(engine):
+    """Its value would skip the type's bind processor (a datetime compared as the wrong text)."""
+    untyped = Prepared(select(t.audit_event.c.id).where(t.audit_event.c.at > bindparam("since")).where(
+        t.audit_event.c.id == func.abs(bindparam("n"))))
+    with engine.begin() as conn, pytest.raises(ValueError, match="'n' has no type"):
+        untyped.rows(conn, {"since": AT, "n": 1})
