@@ -145,9 +145,10 @@ def main(argv: list[str] | None = None) -> int:
         try:
             url = base + "/api/v1/tickets"
             asyncio.run(run(url, token, args.kiosks, args.warmup, args.duration))
-            cpu_before = server.cpu_s() if server else None
+            cpu_before, client_before = (server.cpu_s() if server else None), time.process_time()
             latencies, errors, elapsed = asyncio.run(run(url, token, args.kiosks, args.count, args.duration))
             cpu = server.cpu_s() - cpu_before if server else None
+            client_cpu = time.process_time() - client_before
         finally:
             if server:
                 server.stop()
@@ -162,6 +163,8 @@ def main(argv: list[str] | None = None) -> int:
     if cpu is not None:
         print(f"server CPU {cpu / len(latencies) * 1000:.2f} ms per ticket "
               f"(one core could issue {len(latencies) / cpu:.0f} tickets/s)")
+    # The kiosks share the machine: what they use is not there for the server.
+    print(f"client CPU {client_cpu / len(latencies) * 1000:.2f} ms per ticket")
     print(f"machine    {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end")
     for e in errors[:5]:
         print("error     ", e)

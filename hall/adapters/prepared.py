@@ -34,11 +34,15 @@ class Prepared:
     def __init__(self, statement: ClauseElement):
         self.statement = statement
         self._by_dialect: weakref.WeakKeyDictionary[Dialect, _Compiled] = weakref.WeakKeyDictionary()
+        self._last: tuple[Dialect | None, _Compiled | None] = (None, None)
 
     def _compiled(self, dialect: Dialect) -> _Compiled:
-        compiled = self._by_dialect.get(dialect)
-        if compiled is None:
-            compiled = self._by_dialect[dialect] = self._compile(dialect)
+        last_dialect, compiled = self._last
+        if dialect is not last_dialect:   # a server has one engine: skip the weak mapping's cost
+            compiled = self._by_dialect.get(dialect)
+            if compiled is None:
+                compiled = self._by_dialect[dialect] = self._compile(dialect)
+            self._last = (dialect, compiled)
         return compiled
 
     def _compile(self, dialect: Dialect) -> _Compiled:

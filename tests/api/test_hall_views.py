@@ -6,6 +6,7 @@ import pytest
 from hall.bootstrap import hall_context
 from hall.entrypoints.app import create_app
 from tests.api.conftest import assert_error
+from tests.conftest import missing_service
 from tests.api.layouts import hours_excluding_now, small_layout, write_layout
 from tests.conftest import run_hall
 
@@ -129,7 +130,7 @@ def test_voice_renders_with_the_default_relative_cache_dir(shared_hall):
     """`hall serve` run from a hall's folder keeps its voice cache in ./var/voice-cache."""
     r = shared_hall.call("GET", "/voice", params={"text": "请A001号到5号窗口办理"})
     if r.status_code == 503:
-        pytest.skip(f"no voice engine here: {r.json()['error']['message']}")
+        missing_service(f"no voice engine here: {r.json()['error']['message']} (apt-get install espeak-ng)")
     assert r.status_code == 200, r.text
     assert r.headers["Content-Type"] == "audio/wav" and r.content[:4] == b"RIFF"
     assert_error(shared_hall.call("GET", "/voice", params={"text": ""}), 400, "validation_error")
