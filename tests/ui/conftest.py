@@ -3,6 +3,7 @@
 Chromium is Debian's (/usr/bin/chromium): Playwright's own browser download is never used."""
 from __future__ import annotations
 
+import fcntl
 import shutil
 import subprocess
 from pathlib import Path
@@ -18,16 +19,24 @@ BUNDLE = ROOT / "hall" / "static" / "ui" / "kiosk.js"
 
 
 @pytest.fixture(scope="session")
-def built_ui():
-    """The bundles the pages load, built from the current sources (esbuild takes a second)."""
+def built_ui(testrun_uid):
+    """The bundles the pages load, built from the current sources (esbuild takes a second),
+    once per test run: the build empties hall/static/ui first, so a second xdist worker
+    building while the first one's browser loads a page made that page "not built"."""
     npm = shutil.which("npm")
     if npm is None:
         if BUNDLE.exists():
             return BUNDLE.parent
         pytest.skip("hall/static/ui is not built and npm is missing: run npm ci && npm run build")
-    if not (ROOT / "node_modules").is_dir():
-        subprocess.run([npm, "ci"], cwd=ROOT, check=True)
-    subprocess.run([npm, "run", "build"], cwd=ROOT, check=True, capture_output=True)
+    with open(ROOT / "hall" / "static" / ".ui-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        built_by = BUNDLE.parent / ".built-by-test-run"
+        if built_by.exists() and built_by.read_text() == testrun_uid:
+            return BUNDLE.parent
+        if not (ROOT / "node_modules").is_dir():
+            subprocess.run([npm, "ci"], cwd=ROOT, check=True)
+        subprocess.run([npm, "run", "build"], cwd=ROOT, check=True, capture_output=True)
+        built_by.write_text(testrun_uid)
     return BUNDLE.parent
 
 
