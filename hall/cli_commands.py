@@ -105,12 +105,12 @@ def serve(args) -> int:
         print(demo.credentials(ctx, base), flush=True)
     app, socketio = create_app(ctx, message_queue=args.message_queue, async_mode="gevent")
     print(f"hall serving on {base} (database {ctx.engine.url.render_as_string(hide_password=True)})", flush=True)
-    from hall.entrypoints.realtime import NoDelayHandler
+    from hall.entrypoints.realtime import ServeHandler
     # What start-up built lives as long as the process: keep the collector from walking it
     # again and again, and collect young objects less often (a request makes thousands).
     gc.freeze()
     gc.set_threshold(20000, 20, 20)
-    socketio.run(app, host=args.host, port=args.port, log_output=False, handler_class=NoDelayHandler)
+    socketio.run(app, host=args.host, port=args.port, log_output=False, handler_class=ServeHandler)
     return 0
 
 

@@ -81,15 +81,20 @@ class DeviceStatus(_Strict):
     detail: Annotated[str, StringConstraints(max_length=300)] | None = None
 
 
-class NoDelayHandler(pywsgi.WSGIHandler):
-    """Sends each write at once. With Nagle's algorithm a call's second event (or an HTTP
-    body after its headers) waits for the client's delayed ACK: 40 ms on Linux.
-    (gunicorn sets TCP_NODELAY itself.)"""
+class ServeHandler(pywsgi.WSGIHandler):
+    """`hall serve`'s connections (gunicorn has its own).
+
+    Sends each write at once: with Nagle's algorithm a call's second event (or an HTTP body
+    after its headers) waits for the client's delayed ACK, 40 ms on Linux. Formats no access
+    log line: `hall serve` writes none, and pywsgi would format one per request anyway."""
 
     def handle(self):
         if self.socket.family in (socket.AF_INET, socket.AF_INET6):
             self.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         return super().handle()
+
+    def log_request(self):
+        pass
 
 
 def streams_of(ctx: HallContext, actor: Actor | None, track: bool = False) -> list[str]:
