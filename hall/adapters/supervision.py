@@ -38,6 +38,12 @@ class DeviceRef:
 
 
 @dataclass(frozen=True)
+class KioskPrinter:
+    device: str
+    agent_id: int
+
+
+@dataclass(frozen=True)
 class PrintJob:
     id: str
     ticket_id: int
@@ -134,9 +140,9 @@ class AlarmRepository(Repository):
 # Run for every ticket a kiosk issues: built once (see repository._INSERT_TICKET).
 _INSERT_PRINT_JOB = Prepared(insert(t.print_job).values(
     {c: bindparam(c) for c in ("id", "ticket_id", "kiosk", "state", "created_at")}))
-_AGENT_OF_KIOSK = Prepared(select(t.device_state.c.agent_id)
-                           .where(t.device_state.c.kind == "printer", t.device_state.c.kiosk == bindparam("kiosk"))
-                           .order_by(t.device_state.c.updated_at.desc()).limit(1))
+_PRINTER_OF_KIOSK = Prepared(select(t.device_state.c.device, t.device_state.c.agent_id)
+                             .where(t.device_state.c.kind == "printer", t.device_state.c.kiosk == bindparam("kiosk"))
+                             .order_by(t.device_state.c.updated_at.desc()).limit(1))
 
 
 class PrintJobRepository(Repository):
@@ -185,14 +191,10 @@ class PrintJobRepository(Repository):
         return [DeviceRef(r.device, r.kind, r.kiosk, r.window, r.zone) for r in self.conn.execute(
             select(t.device_state).where(t.device_state.c.agent_id == agent_id))]
 
-    def agent_of_kiosk(self, kiosk: str) -> int | None:
-        """The agent that last announced a printer for this kiosk."""
-        return _AGENT_OF_KIOSK.scalar(self.conn, {"kiosk": kiosk})
-
-    def printer_of_kiosk(self, kiosk: str) -> str | None:
-        return self.conn.execute(select(t.device_state.c.device).where(
-            t.device_state.c.kind == "printer", t.device_state.c.kiosk == kiosk)
-            .order_by(t.device_state.c.updated_at.desc()).limit(1)).scalar()
+    def printer_of_kiosk(self, kiosk: str) -> KioskPrinter | None:
+        """The printer last announced for this kiosk, and the agent that drives it."""
+        row = _PRINTER_OF_KIOSK.first(self.conn, {"kiosk": kiosk})
+        return KioskPrinter(*row) if row else None
 
     def device_owner(self, device: str) -> int | None:
         return self.conn.execute(select(t.device_state.c.agent_id).where(t.device_state.c.device == device)).scalar()

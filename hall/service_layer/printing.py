@@ -35,7 +35,9 @@ def agent_hello(ctx: HallContext, actor: Actor, devices: list[DeviceRef]) -> lis
         for job in uow.print_jobs.pending_for(kiosks):
             ticket = uow.tickets.get(job.ticket_id)
             view = ctx.present(uow, ticket, settings.timezone)
-            jobs.append(print_job_message(uow, job.id, view, settings, job.kiosk, actor.device_id))
+            printer = uow.print_jobs.printer_of_kiosk(job.kiosk)
+            jobs.append(print_job_message(uow, job.id, view, settings, job.kiosk,
+                                          printer.device if printer else None, actor.device_id))
         return jobs
 
 

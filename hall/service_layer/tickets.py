@@ -101,13 +101,13 @@ def queue_print_job(ctx: HallContext, uow: UnitOfWork, ticket: Ticket, view: dic
     """Hold a print job for the kiosk's printer; it goes out now if its agent is here."""
     job_id = uuid.uuid4().hex
     uow.print_jobs.add(job_id, ticket.id, kiosk, ctx.clock())
-    agent_id = uow.print_jobs.agent_of_kiosk(kiosk)
-    if agent_id is not None:
-        uow.emit(print_job_message(uow, job_id, view, settings, kiosk, agent_id))
-
-
-def print_job_message(uow: UnitOfWork, job_id: str, view: dict, settings, kiosk: str, agent_id: int) -> Message:
     printer = uow.print_jobs.printer_of_kiosk(kiosk)
+    if printer is not None:
+        uow.emit(print_job_message(uow, job_id, view, settings, kiosk, printer.device, printer.agent_id))
+
+
+def print_job_message(uow: UnitOfWork, job_id: str, view: dict, settings, kiosk: str, printer: str | None,
+                      agent_id: int) -> Message:
     category = uow.layout.category(view["category"])
     zone_names = {z.code: z.name for z in uow.layout.zones()}
     ticket = {**view, "zone_name": zone_names.get(category.zone) if category else None}
