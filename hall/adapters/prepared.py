@@ -11,6 +11,7 @@ the connection and inside the transaction the unit of work opened.
 from __future__ import annotations
 
 import weakref
+from operator import itemgetter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -25,9 +26,19 @@ class _Compiled:
     sql: str
     names: tuple[str, ...]                       # its parameters, in order for qmark drivers
     positional: bool
+    pick: Callable[[dict], tuple]                # values -> positional arguments
     defaults: dict[str, Any]                     # values of the statement's constant parameters
     binders: tuple[tuple[str, Callable], ...]     # (name, SQLAlchemy's bind processor)
     readers: tuple[tuple[int, Callable], ...]     # (column, SQLAlchemy's result processor)
+
+
+def _picker(names: tuple[str, ...]) -> Callable[[dict], tuple]:
+    if len(names) > 1:
+        return itemgetter(*names)   # in C, not a generator run per statement
+    if names:
+        name = names[0]
+        return lambda values: (values[name],)
+    return lambda values: ()
 
 
 class Prepared:
@@ -64,7 +75,7 @@ class Prepared:
         readers = tuple((i, reader) for i, col in enumerate(columns)
                         if (reader := col.type.dialect_impl(dialect).result_processor(dialect, None)) is not None)
         names = tuple(c.positiontup) if c.positional else tuple(dict.fromkeys(c.bind_names.values()))
-        return _Compiled(c.string, names, c.positional, defaults, tuple(binders.items()), readers)
+        return _Compiled(c.string, names, c.positional, _picker(names), defaults, tuple(binders.items()), readers)
 
     def rows(self, conn: Connection, params: Mapping[str, Any] | None = None) -> list[tuple]:
         compiled = self._compiled(conn.dialect)
@@ -72,8 +83,7 @@ class Prepared:
         for name, process in compiled.binders:
             values[name] = process(values[name])
         # A missing parameter is a KeyError here, never a NULL stored.
-        args = (tuple(values[name] for name in compiled.names) if compiled.positional
-                else {name: values[name] for name in compiled.names})
+        args = compiled.pick(values) if compiled.positional else {name: values[name] for name in compiled.names}
         cursor = conn.connection.dbapi_connection.cursor()
         try:
             cursor.execute(compiled.sql, args)
