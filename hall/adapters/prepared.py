@@ -11,9 +11,9 @@ the connection and inside the transaction the unit of work opened.
 from __future__ import annotations
 
 import weakref
-from operator import itemgetter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy.engine import Connection, Dialect

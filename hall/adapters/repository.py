@@ -388,10 +388,11 @@ _RECENT_SERVICE = (select(t.ticket.c.started_at, t.ticket.c.finished_at)
 @functools.cache
 def _next_number_query(dialect: str):
     upsert = pg_insert if dialect == "postgresql" else sqlite_insert
-    return Prepared(upsert(t.daily_counter).values(business_date=bindparam("day"), prefix=bindparam("prefix"), last_number=1)
-            .on_conflict_do_update(index_elements=["business_date", "prefix"],
-                                   set_={"last_number": t.daily_counter.c.last_number + 1})
-            .returning(t.daily_counter.c.last_number))
+    return Prepared(upsert(t.daily_counter)
+                    .values(business_date=bindparam("day"), prefix=bindparam("prefix"), last_number=1)
+                    .on_conflict_do_update(index_elements=["business_date", "prefix"],
+                                           set_={"last_number": t.daily_counter.c.last_number + 1})
+                    .returning(t.daily_counter.c.last_number))
 
 
 @functools.cache
@@ -412,9 +413,10 @@ def _ahead_query(in_window_line: bool, mine: int) -> Prepared:
     classes = {p.value: routing.priority_class(p) for p in Priority}
     better = [p for p, k in classes.items() if k < mine and not in_window_line]
     worse = [p for p, k in classes.items() if k > mine and not in_window_line]
-    # Everyone transferred to a window is of one class there; in a category line nobody
-    # is worse than the regular class, the usual one.
-    # (Comparisons rather than IN lists: those a prepared statement cannot hold.)
+    # Before it: a better class, or not a worse one and not later. Nobody in a category line is
+    # worse than the regular class, the usual one, and a window's line is all one class, so the
+    # usual count is the line minus those from here on.
+    # (Comparisons rather than IN lists: a prepared statement cannot hold those.)
     earlier_not_worse = count() - count(later) if not worse else \
         count(*(c.priority != p for p in worse), ~later)
     return Prepared(select(earlier_not_worse + count(or_(*(c.priority == p for p in better)), later) if better
