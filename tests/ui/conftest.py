@@ -28,7 +28,8 @@ def built_ui(testrun_uid):
         if BUNDLE.exists():
             return BUNDLE.parent
         pytest.skip("hall/static/ui is not built and npm is missing: run npm ci && npm run build")
-    with open(ROOT / "hall" / "static" / ".ui-build.lock", "w") as lock:
+    BUNDLE.parent.parent.mkdir(parents=True, exist_ok=True)
+    with open(BUNDLE.parent.parent / ".ui-build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         built_by = BUNDLE.parent / ".built-by-test-run"
         if built_by.exists() and built_by.read_text() == testrun_uid:
