@@ -23,12 +23,20 @@ class Listener:
         self.cond = threading.Condition()
         self.client = socketio.Client(reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1)
         self.client.on("*", self._record)
+        # (event index, what happened): a reconnection, with its new snapshot, explains what follows it.
+        self.links: list[tuple[int, str]] = []
+        self.client.on("connect", lambda: self._link("connected"))
+        self.client.on("disconnect", lambda *reason: self._link(f"disconnected {reason}"))
         self.client.connect(url, auth=auth, transports=list(transports), wait_timeout=10)
 
     def _record(self, event, data=None):
         with self.cond:
             self.events.append((event, data))
             self.cond.notify_all()
+
+    def _link(self, what: str) -> None:
+        with self.cond:
+            self.links.append((len(self.events), what))
 
     def names(self) -> list[str]:
         with self.cond:
@@ -69,6 +77,14 @@ class Listener:
                         gaps.append((name, data["stream"], data["seq"], last))
                     seen[data["stream"]] = max(data["seq"], last or 0)
         return dropped, gaps
+
+    def tail(self, n: int = 80) -> list:
+        """The last events, short, and the connection's ups and downs: what a failed ordering
+        check needs to be understood."""
+        with self.cond:
+            start = max(0, len(self.events) - n)
+            return [(i, name, data.get("stream"), data.get("seq")) if isinstance(data, dict) else (i, name)
+                    for i, (name, data) in enumerate(self.events) if i >= start] + self.links
 
     def mark(self) -> int:
         with self.cond:

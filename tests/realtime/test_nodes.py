@@ -78,7 +78,7 @@ def test_issuing_and_calling_at_once_on_both_nodes_stays_unique_and_in_order(two
     # Both nodes numbered the same streams at once: every client still hears them in order.
     for w in watchers:
         w.wait_for("ticket.finished", lambda d: d["ticket"]["id"] == called[-1])
-        assert w.seq_problems() == ([], [])
+        assert w.seq_problems() == ([], []), f"{w.tail()}\n{a.read_output()[-3000:]}\n{b.read_output()[-3000:]}"
 
 
 def test_a_command_line_change_reaches_the_screens_through_the_queue(two_nodes, listen, private_redis, tmp_path):
