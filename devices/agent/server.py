@@ -64,6 +64,17 @@ class HallApi:
         return Reply(response.status_code, payload)
 
 
+def deliver_in_order(client: socketio.Client) -> socketio.Client:
+    """Have the client run event handlers on its reading thread, one after another.
+
+    python-engineio's threaded client starts a new thread for every message, so two events
+    that arrive in order can be handled out of order under load (seen in tests: seq 175 after
+    176 and 177); a window screen would then show the older call last."""
+    trigger = client.eio._trigger_event
+    client.eio._trigger_event = lambda event, *args, **kw: trigger(event, *args, **{**kw, "run_async": False})
+    return client
+
+
 class ServerLink:
     """Keeps one Socket.IO connection up; `on_connect` runs after every (re)connection."""
 
@@ -71,7 +82,7 @@ class ServerLink:
         self._server = server
         self._token = token
         self._on_connect = on_connect
-        self.sio = socketio.Client(reconnection=False)
+        self.sio = deliver_in_order(socketio.Client(reconnection=False))
         self.sio.on("connect", self._connected)
         self.sio.on("disconnect", lambda *_: log.warning("disconnected from %s", server))
         self._stopped = threading.Event()

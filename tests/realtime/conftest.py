@@ -10,6 +10,8 @@ from collections.abc import Callable
 import pytest
 import socketio
 
+from devices.agent.server import deliver_in_order
+
 from tests.conftest import free_port, missing_service
 
 WAIT_S = 10
@@ -23,6 +25,7 @@ class Listener:
         self.cond = threading.Condition()
         self.client = socketio.Client(reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1)
         self.client.on("*", self._record)
+        deliver_in_order(self.client)   # as the device agent does: events recorded as they arrive
         # (event index, what happened): a reconnection, with its new snapshot, explains what follows it.
         self.links: list[tuple[int, str]] = []
         self.client.on("connect", lambda: self._link("connected"))
