@@ -30,6 +30,8 @@ from pathlib import Path
 
 import requests
 
+from counts import positive_float, positive_int
+
 ROOT = Path(__file__).resolve().parent.parent
 HALL = [sys.executable, "-m", "hall.cli"]
 ZONES = 10
@@ -373,12 +375,12 @@ def plan_clients(n: int, mix: str, windows: int, tokens: dict, clerk_tokens: dic
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--nodes", type=int, choices=[1, 2], default=1)
-    p.add_argument("--clients", type=int, default=1000)
+    p.add_argument("--clients", type=positive_int, default=1000)
     p.add_argument("--mix", default=MIX, help="shares of screen, pad, terminal (clerks), lobby clients")
-    p.add_argument("--windows", type=int, default=300)
-    p.add_argument("--procs", type=int, default=4, help="client processes (one manages ~500 clients)")
-    p.add_argument("--period", type=float, default=30, help="seconds between two calls of one window")
-    p.add_argument("--duration", type=float, default=60, help="seconds of steady calling")
+    p.add_argument("--windows", type=positive_int, default=300)
+    p.add_argument("--procs", type=positive_int, default=4, help="client processes (one manages ~500 clients)")
+    p.add_argument("--period", type=positive_float, default=30, help="seconds between two calls of one window")
+    p.add_argument("--duration", type=positive_float, default=60, help="seconds of steady calling")
     p.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/test",
                    help="PostgreSQL for --nodes 2 (a fresh schema is made in it)")
     p.add_argument("--work", default=str(ROOT / "var" / "bench"), help="where the hall and logs are kept")

@@ -28,6 +28,8 @@ from pathlib import Path
 import aiohttp
 import requests
 
+from counts import positive_float, positive_int
+
 ROOT = Path(__file__).resolve().parent.parent
 CATEGORIES = ["B", "D", "E", "F", "G", "J", "K"]   # demo categories without a daily quota or hours
 
@@ -123,9 +125,9 @@ def percentile(sorted_values: list[float], p: float) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--kiosks", type=int, default=8, help="concurrent kiosks (default 8)")
-    p.add_argument("--count", type=int, default=4000, help="tickets to issue in all (default 4000)")
-    p.add_argument("--duration", type=float, default=600, help="stop after this many seconds (default 600)")
+    p.add_argument("--kiosks", type=positive_int, default=8, help="concurrent kiosks (default 8)")
+    p.add_argument("--count", type=positive_int, default=4000, help="tickets to issue in all (default 4000)")
+    p.add_argument("--duration", type=positive_float, default=600, help="stop after this many seconds (default 600)")
     p.add_argument("--warmup", type=int, default=200, help="tickets issued first and not measured (default 200)")
     p.add_argument("--db", help="database for the server it starts (default: a fresh temporary SQLite file)")
     p.add_argument("--url", help="an already running server instead of starting one; needs --token")

@@ -27,14 +27,16 @@ from hall import demo  # noqa: E402
 from hall.bootstrap import hall_context  # noqa: E402
 from hall.entrypoints.app import create_app  # noqa: E402
 
+from counts import positive_int  # noqa: E402  (bench/ is the script's own folder)
+
 CATEGORIES = ["B", "D", "E", "F", "G", "J", "K"]   # demo categories without a daily quota or hours
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--tickets", type=int, default=2000, help="tickets per round")
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--profile", type=int, metavar="N", help="profile one more round; print the top N")
+    parser.add_argument("--tickets", type=positive_int, default=2000, help="tickets per round")
+    parser.add_argument("--rounds", type=positive_int, default=3)
+    parser.add_argument("--profile", type=positive_int, metavar="N", help="profile one more round; print the top N")
     parser.add_argument("--sort", default="cumulative", help="profile order: cumulative, tottime, ...")
     args = parser.parse_args()
 
